@@ -1,0 +1,108 @@
+# justforward: one GNU Makefile for every daemon, tool and test.
+#
+# Layout conventions (no per-program registration needed):
+#   common/*.c            -> $(BUILD)/libcommon.a (shared by everything)
+#   <prog>/main.c         -> $(BUILD)/<prog>  (main.c only wires)
+#   <prog>/*.c (not main) -> $(BUILD)/lib<prog>.a (engines: tests link these)
+#   tests/unit/*_test.c   -> Check unit test programs, linked with every lib
+#   tests/tools/*.c       -> test/bench helper programs (one file, one tool)
+#   tests/netns/*.sh      -> network-namespace tests run as root by `make check`
+# Extra rules per subsystem live in <dir>/module.mk (optional).
+#
+# BUILD=dir puts every output in another tree (parallel developers, clang).
+
+CC      ?= cc
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wsign-compare
+CPPFLAGS += -D_GNU_SOURCE -I. -Icommon
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -MMD -MP
+EVENT_LIBS := -levent_core
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+LDLIBS  += $(EVENT_LIBS)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PROGS      := $(patsubst %/main.c,%,$(wildcard */main.c))
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_SRC := $(filter-out common/%_stub.c,$(COMMON_SRC))
+UNIT_SRC   := $(wildcard tests/unit/*_test.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIBCOMMON := $(BUILD)/libcommon.a
+PROG_LIBS := $(foreach p,$(PROGS),$(BUILD)/lib$(p).a)
+PROG_BINS := $(foreach p,$(PROGS),$(BUILD)/$(p))
+UNIT_BINS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
+TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
+
+.PHONY: all check unit netns bench demo demo-down deps clean analyze install fuzz tools
+all: $(PROG_BINS)
+
+tools: $(TOOL_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# lib<prog>.a: every .c of the program except main.c.
+define prog_rules
+$(BUILD)/lib$(1).a: $$(call obj,$$(filter-out $(1)/main.c,$$(wildcard $(1)/*.c)))
+	@$$(if $$(Q),echo "  AR      $$@")
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^ $$(if $$^,,$$(error $(1) has no engine files))
+$(BUILD)/$(1): $(BUILD)/$(1)/main.o $(BUILD)/lib$(1).a $(LIBCOMMON)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
+
+# Archives are searched once in order: program libs first, common last.
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(PROG_LIBS) $(LIBCOMMON)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PROG_LIBS) $(LIBCOMMON) $(LDLIBS) $(CHECK_LIBS)
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(PROG_LIBS) $(LIBCOMMON)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PROG_LIBS) $(LIBCOMMON) $(LDLIBS)
+
+-include $(wildcard */module.mk)
+
+# `make deps` installs Debian packages (idempotent, never starts services).
+deps:
+	$(Q)sh tests/lib/deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)BUILD=$(BUILD) sh tests/lib/run-unit.sh $(UNIT_BINS)
+
+# make check: deps, build, then every tier; one summary line at the end.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all tools $(UNIT_BINS)
+	$(Q)BUILD=$(abspath $(BUILD)) sh tests/lib/run-all.sh
+
+netns: all tools
+	$(Q)BUILD=$(abspath $(BUILD)) sh tests/lib/run-all.sh netns
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

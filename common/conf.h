@@ -1,0 +1,68 @@
+/*
+ * Config files: one per daemon, "Key value" lines in the spirit of
+ * miredo.conf.  '#' starts a comment; keys are case-insensitive; a value
+ * may be quoted.  A daemon describes its keys in a table; conf_load() fills
+ * the daemon's struct through it.  Any unknown key, bad value, missing
+ * required key or repeated non-list key is an error "file:line: key: why"
+ * (for a missing key, the line is 0).  conf_print() writes the normalized
+ * config (every key, defaults included, canonical spelling) for `-n`.
+ */
+#ifndef JF_CONF_H
+#define JF_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <netinet/in.h>
+
+#define CONF_STR_MAX	256
+#define CONF_LIST_MAX	16
+
+enum conf_type {
+	CONF_STR,	/* char[CONF_STR_MAX] */
+	CONF_U32,	/* uint32_t, checked against min..max */
+	CONF_BOOL,	/* int: yes/no/true/false/on/off/1/0 */
+	CONF_IPV4,	/* struct in_addr */
+	CONF_IPV6,	/* struct in6_addr */
+	CONF_PREFIX,	/* struct conf_prefix: v4 or v6 "addr/len" */
+	CONF_PREFIX_LIST, /* struct conf_prefix_list: key may repeat */
+	CONF_ENUM,	/* int: index into choices[] */
+};
+
+struct conf_prefix {
+	int		af;	/* AF_INET or AF_INET6 */
+	uint8_t		len;
+	union {
+		struct in_addr	v4;
+		struct in6_addr	v6;
+	} addr;
+};
+
+struct conf_prefix_list {
+	size_t			n;
+	struct conf_prefix	p[CONF_LIST_MAX];
+};
+
+struct conf_key {
+	const char		*name;
+	enum conf_type		 type;
+	size_t			 offset;	/* offsetof(daemon struct, field) */
+	const char		*dflt;		/* text default, NULL: none */
+	int			 required;
+	uint32_t		 min, max;	/* CONF_U32 */
+	const char *const	*choices;	/* CONF_ENUM, NULL-terminated */
+	const char		*help;
+};
+
+/* 0 on success; -1 with "file:line: key: reason" in err. */
+int	conf_load(const char *path, const struct conf_key *keys, void *cfg,
+	    char *err, size_t errlen);
+/* Apply defaults only (no file), for tests. */
+int	conf_defaults(const struct conf_key *keys, void *cfg, char *err,
+	    size_t errlen);
+void	conf_print(FILE *, const struct conf_key *keys, const void *cfg);
+/* Value parsers shared with command-line overrides; 0 or -1. */
+int	conf_parse_prefix(const char *, struct conf_prefix *);
+int	conf_format_prefix(const struct conf_prefix *, char *, size_t);
+
+#endif /* JF_CONF_H */

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Runs every test tier and prints one closing line "checks: N passed, N failed".
+# Usage: run-all.sh [unit|config|netns]...   (default: all tiers)
+# Tiers: unit (Check programs under $BUILD/tests/unit), config (golden files),
+# netns (tests/netns/*.sh, as root, each creates and removes its namespaces).
+# NETNS_FILTER=pattern runs only matching netns tests.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$top/build}
+export BUILD TOP="$top"
+tiers=${*:-unit config netns}
+pass=0 fail=0 failed=""
+log=$(mktemp -d /tmp/jf-check.XXXXXX)
+
+run_one() {	# name, command...
+	name=$1; shift
+	start=$(date +%s)
+	if "$@" >"$log/$(echo "$name" | tr '/' '_').log" 2>&1; then
+		pass=$((pass + 1)); st=PASS
+	else
+		fail=$((fail + 1)); st=FAIL; failed="$failed $name"
+	fi
+	printf '%-4s %-40s %3ss\n' "$st" "$name" "$(( $(date +%s) - start ))"
+	if [ "$st" = FAIL ]; then
+		sed 's/^/    | /' "$log/$(echo "$name" | tr '/' '_').log" | tail -n 40
+	fi
+}
+
+for tier in $tiers; do
+	case $tier in
+	unit)
+		for t in "$BUILD"/tests/unit/*_test; do
+			[ -x "$t" ] || continue
+			run_one "unit/$(basename "$t")" env CK_DEFAULT_TIMEOUT=20 "$t"
+		done ;;
+	config)
+		for t in "$top"/tests/config/*.sh; do
+			[ -f "$t" ] || continue
+			run_one "config/$(basename "$t" .sh)" sh "$t"
+		done ;;
+	netns)
+		for t in "$top"/tests/netns/*.sh; do
+			[ -f "$t" ] || continue
+			case $(basename "$t") in *${NETNS_FILTER:-}*) ;; *) continue ;; esac
+			run_one "netns/$(basename "$t" .sh)" timeout -k 5 300 bash "$t"
+		done ;;
+	esac
+done
+echo "logs in $log"
+[ -n "$failed" ] && echo "failed:$failed"
+echo "checks: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
