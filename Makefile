@@ -102,6 +102,20 @@ check: deps
 netns: all tools
 	$(Q)BUILD=$(abspath $(BUILD)) sh tests/lib/run-all.sh netns
 
+# make bench: every tests/bench/*.sh prints its rows (ratios against
+# baselines measured in the same run).
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all tools
+	$(Q)BUILD=$(abspath $(BUILD)) bash tests/bench/run.sh
+
+# make demo: the lab (deploy/lab/demo.sh); KEEP=1 leaves it up.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all tools
+	$(Q)BUILD=$(abspath $(BUILD)) KEEP=$(KEEP) bash deploy/lab/demo.sh
+
+demo-down:
+	$(Q)bash deploy/lab/demo.sh down
+
 clean:
 	rm -rf $(BUILD)
 
