@@ -1,0 +1,60 @@
+/*
+ * sixtofour: the 6to4 address mapping (RFC 3056 2: 2002:V4ADDR::/48) and
+ * the address sanity tables a 6to4 relay applies (RFC 3964 5.3.1 and
+ * 5.3.2, RFC 3068 / RFC 7526 anycast prefix, RFC 6324 loop checks).
+ * Pure functions over network-order addresses; no state.
+ */
+#ifndef JF_SIXTOFOUR_H
+#define JF_SIXTOFOUR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+/* 192.88.99.1, the RFC 3068 relay anycast address, host order. */
+#define SIXTOFOUR_ANYCAST	0xc0586301u
+/* Flags for sixtofour_v4_bogon(). */
+#define SIXTOFOUR_BOGON_100_64	0x1	/* also refuse RFC 6598 100.64/10 */
+
+/* 1 if a is in 2002::/16. */
+int	sixtofour_is_6to4(const struct in6_addr *a);
+/* V4ADDR of a 2002::/16 address (bits 16..47). */
+struct in_addr sixtofour_v4(const struct in6_addr *a);
+/* 2002:V4ADDR:: (the /48 prefix, rest zero). */
+void	sixtofour_prefix(struct in_addr v4, struct in6_addr *out);
+/* 2002:V4ADDR::V4ADDR, the customary router address of the site. */
+void	sixtofour_addr(struct in_addr v4, struct in6_addr *out);
+
+/*
+ * Non-zero when v4 may not appear as a 6to4 endpoint (outer src/dst or
+ * embedded V4ADDR): RFC 3964 5.3.1 (0/8, 10/8, 127/8, 172.16/12,
+ * 192.168/16, 169.254/16, 224/4, 240/4), plus 192.88.99.0/24 (RFC 7526,
+ * local policy A19), plus 100.64/10 with SIXTOFOUR_BOGON_100_64.
+ */
+int	sixtofour_v4_bogon(struct in_addr v4, unsigned int flags);
+/* Same, but 192.88.99.0/24 is allowed (outer source of another relay). */
+int	sixtofour_v4_bogon_noanycast(struct in_addr v4, unsigned int flags);
+/* 1 if v4 is the anycast /24 192.88.99.0/24. */
+int	sixtofour_v4_is_anycast24(struct in_addr v4);
+
+/* RFC 3964 5.3.2: ::/16, fe80::/10, fec0::/10, ff00::/8. */
+int	sixtofour_v6_insane(const struct in6_addr *a);
+static inline int
+sixtofour_v6_linklocal(const struct in6_addr *a)
+{
+	return a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
+}
+
+/*
+ * RFC 6324 3.3: 1 if a embeds v4 in any automatic-tunnel form:
+ *   6to4 2002:V4::/48;
+ *   ISATAP interface identifier ::0:5efe:V4 or ::200:5efe:V4 (any prefix);
+ *   Teredo 2001:0::/32 with server == V4 or client (bits 96..127
+ *   complemented) == V4.
+ */
+int	sixtofour_embeds_v4(const struct in6_addr *a, struct in_addr v4);
+/* The same against a list of own addresses. */
+int	sixtofour_embeds_any(const struct in6_addr *a,
+	    const struct in_addr *own, size_t nown);
+
+#endif /* JF_SIXTOFOUR_H */
