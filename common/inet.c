@@ -1,0 +1,384 @@
+/*
+ * IPv4/IPv6/ICMP/UDP wire formats and Internet checksums.  See inet.h.
+ */
+#include <string.h>
+
+#include "inet.h"
+
+/* IPv4 option types that carry no length byte (RFC 791). */
+#define IP4_OPT_EOL	0
+#define IP4_OPT_NOP	1
+
+uint32_t
+inet_sum(uint32_t acc, const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	uint64_t	 sum = acc;
+
+	while (len >= 2) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len == 1)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 32)
+		sum = (sum & 0xffffffff) + (sum >> 32);
+	/* Keep the accumulator below 2^31 so callers can keep adding. */
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint32_t)sum;
+}
+
+uint16_t
+inet_fold(uint32_t acc)
+{
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)~acc;
+}
+
+uint16_t
+inet_csum(const void *buf, size_t len)
+{
+	return inet_fold(inet_sum(0, buf, len));
+}
+
+uint32_t
+inet_pseudo6(const struct in6_addr *src, const struct in6_addr *dst,
+    uint32_t len, uint8_t proto)
+{
+	uint8_t	tail[8];
+	uint32_t acc;
+
+	acc = inet_sum(0, src->s6_addr, 16);
+	acc = inet_sum(acc, dst->s6_addr, 16);
+	wbuf_set_n32(tail, len);
+	tail[4] = tail[5] = tail[6] = 0;
+	tail[7] = proto;
+	return inet_sum(acc, tail, sizeof(tail));
+}
+
+uint32_t
+inet_pseudo4(struct in_addr src, struct in_addr dst, uint16_t len,
+    uint8_t proto)
+{
+	uint8_t	tail[4];
+	uint32_t acc;
+
+	acc = inet_sum(0, &src.s_addr, 4);
+	acc = inet_sum(acc, &dst.s_addr, 4);
+	tail[0] = 0;
+	tail[1] = proto;
+	wbuf_set_n16(tail + 2, len);
+	return inet_sum(acc, tail, sizeof(tail));
+}
+
+uint16_t
+inet_csum6(const struct in6_addr *src, const struct in6_addr *dst,
+    uint8_t proto, const void *msg, size_t len)
+{
+	return inet_fold(inet_sum(inet_pseudo6(src, dst, (uint32_t)len, proto),
+	    msg, len));
+}
+
+uint16_t
+inet_csum4(struct in_addr src, struct in_addr dst, uint8_t proto,
+    const void *msg, size_t len)
+{
+	return inet_fold(inet_sum(inet_pseudo4(src, dst, (uint16_t)len, proto),
+	    msg, len));
+}
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'). */
+uint16_t
+inet_csum_update16(uint16_t csum, uint16_t old, uint16_t new_)
+{
+	uint32_t	sum;
+
+	sum = (uint16_t)~csum;
+	sum += (uint16_t)~old;
+	sum += new_;
+	return inet_fold(sum);
+}
+
+int
+ecn_decap(uint8_t outer, uint8_t inner)
+{
+	outer &= 3;
+	inner &= 3;
+	if (outer != ECN_CE)
+		return inner;
+	if (inner == ECN_NOT_ECT)
+		return -1;
+	return ECN_CE;
+}
+
+/*
+ * Options: EOL ends the list, NOP is one byte, everything else is
+ * type, length (>= 2, within the area), data.
+ */
+int
+ip4_options_ok(const uint8_t *opts, size_t len)
+{
+	struct pbuf	b;
+	uint8_t		type, olen;
+
+	pbuf_init(&b, opts, len);
+	while (pbuf_left(&b) > 0) {
+		if (pbuf_get_n8(&b, &type) == -1)
+			return -1;
+		if (type == IP4_OPT_EOL)
+			return 0;
+		if (type == IP4_OPT_NOP)
+			continue;
+		if (pbuf_get_n8(&b, &olen) == -1 || olen < 2 ||
+		    pbuf_skip(&b, olen - 2) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+ip4_unpack(const uint8_t *p, struct ip4_hdr *h)
+{
+	struct pbuf	b;
+	uint8_t		vihl;
+
+	pbuf_init(&b, p, IP4_HDR_LEN);
+	(void)pbuf_get_n8(&b, &vihl);
+	h->hlen = (uint8_t)((vihl & 0x0f) * 4);
+	(void)pbuf_get_n8(&b, &h->tos);
+	(void)pbuf_get_n16(&b, &h->total_len);
+	(void)pbuf_get_n16(&b, &h->id);
+	(void)pbuf_get_n16(&b, &h->frag);
+	(void)pbuf_get_n8(&b, &h->ttl);
+	(void)pbuf_get_n8(&b, &h->proto);
+	(void)pbuf_get_n16(&b, &h->csum);
+	(void)pbuf_get(&b, &h->src.s_addr, 4);
+	(void)pbuf_get(&b, &h->dst.s_addr, 4);
+}
+
+enum ip4_err
+ip4_parse(const struct pbuf *pkt, struct ip4_hdr *h, struct pbuf *payload)
+{
+	struct pbuf	b;
+	uint8_t		hdr[IP4_HDR_MAX];
+	uint8_t		vihl;
+	size_t		avail = pbuf_left(pkt);
+
+	if (pbuf_peek(pkt, 0, hdr, IP4_HDR_LEN) == -1)
+		return IP4_ERR_SHORT;
+	vihl = hdr[0];
+	if ((vihl >> 4) != 4)
+		return IP4_ERR_VERSION;
+	ip4_unpack(hdr, h);
+	if (h->hlen < IP4_HDR_LEN || h->hlen > avail)
+		return IP4_ERR_HLEN;
+	if (h->total_len < h->hlen || h->total_len > avail)
+		return IP4_ERR_LEN;
+	if (pbuf_peek(pkt, 0, hdr, h->hlen) == -1)
+		return IP4_ERR_HLEN;
+	if (inet_csum(hdr, h->hlen) != 0)
+		return IP4_ERR_CSUM;
+	if (ip4_options_ok(hdr + IP4_HDR_LEN, h->hlen - IP4_HDR_LEN) == -1)
+		return IP4_ERR_OPTIONS;
+	b = *pkt;
+	(void)pbuf_skip(&b, h->hlen);
+	(void)pbuf_sub(&b, h->total_len - h->hlen, payload);
+	return IP4_OK;
+}
+
+void
+ip4_write(uint8_t *d, const struct ip4_hdr *h)
+{
+	struct wbuf	w;
+	uint8_t		*csum;
+
+	wbuf_init(&w, d, IP4_HDR_LEN);
+	wbuf_put_n8(&w, 0x45);
+	wbuf_put_n8(&w, h->tos);
+	wbuf_put_n16(&w, h->total_len);
+	wbuf_put_n16(&w, h->id);
+	wbuf_put_n16(&w, h->frag);
+	wbuf_put_n8(&w, h->ttl);
+	wbuf_put_n8(&w, h->proto);
+	csum = wbuf_reserve(&w, 2);
+	wbuf_put(&w, &h->src.s_addr, 4);
+	wbuf_put(&w, &h->dst.s_addr, 4);
+	wbuf_set_n16(csum, 0);
+	wbuf_set_n16(csum, inet_csum(d, IP4_HDR_LEN));
+}
+
+int
+ip4_build(struct wbuf *w, const struct ip4_hdr *h)
+{
+	uint8_t	*d = wbuf_reserve(w, IP4_HDR_LEN);
+
+	if (d == NULL)
+		return -1;
+	ip4_write(d, h);
+	return 0;
+}
+
+enum ip6_err
+ip6_parse(const struct pbuf *pkt, struct ip6_hdr_info *h, struct pbuf *payload)
+{
+	struct pbuf	b = *pkt;
+	uint32_t	vtf;
+
+	if (pbuf_left(&b) < IP6_HDR_LEN)
+		return IP6_ERR_SHORT;
+	(void)pbuf_get_n32(&b, &vtf);
+	if ((vtf >> 28) != 6)
+		return IP6_ERR_VERSION;
+	h->tclass = (uint8_t)(vtf >> 20);
+	h->flow = vtf & 0xfffff;
+	(void)pbuf_get_n16(&b, &h->plen);
+	(void)pbuf_get_n8(&b, &h->nxt);
+	(void)pbuf_get_n8(&b, &h->hlim);
+	(void)pbuf_get(&b, h->src.s6_addr, 16);
+	(void)pbuf_get(&b, h->dst.s6_addr, 16);
+	/* Jumbograms (plen 0 + hop-by-hop option) are not for tunnels. */
+	if (pbuf_sub(&b, h->plen, payload) == -1 ||
+	    (h->plen == 0 && h->nxt != IPPROTO_NONE))
+		return IP6_ERR_LEN;
+	return IP6_OK;
+}
+
+int
+ip6_build(struct wbuf *w, const struct ip6_hdr_info *h)
+{
+	wbuf_put_n32(w, 6u << 28 | (uint32_t)h->tclass << 20 |
+	    (h->flow & 0xfffff));
+	wbuf_put_n16(w, h->plen);
+	wbuf_put_n8(w, h->nxt);
+	wbuf_put_n8(w, h->hlim);
+	wbuf_put(w, h->src.s6_addr, 16);
+	wbuf_put(w, h->dst.s6_addr, 16);
+	return wbuf_ok(w) ? 0 : -1;
+}
+
+#define IP6_EXT_MAX	16	/* more headers than this is an attack */
+
+/* One extension header: returns 0 and advances, or -1. */
+static int
+ip6_ext_next(uint8_t *nxt, struct pbuf *b)
+{
+	uint8_t		hdr[2];
+	uint16_t	frag;
+	size_t		len;
+
+	if (pbuf_peek(b, 0, hdr, 2) == -1)
+		return -1;
+	switch (*nxt) {
+	case IPPROTO_FRAGMENT:
+		if (pbuf_peek_n16(b, 2, &frag) == -1 || pbuf_skip(b, 8) == -1)
+			return -1;
+		*nxt = (frag & 0xfff8) ? IPPROTO_FRAGMENT : hdr[0];
+		return (frag & 0xfff8) ? 1 : 0;
+	case IPPROTO_AH:
+		len = ((size_t)hdr[1] + 2) * 4;
+		break;
+	default:
+		len = ((size_t)hdr[1] + 1) * 8;
+		break;
+	}
+	if (pbuf_skip(b, len) == -1)
+		return -1;
+	*nxt = hdr[0];
+	return 0;
+}
+
+int
+ip6_upper(uint8_t nxt, const struct pbuf *payload, uint8_t *proto,
+    struct pbuf *upper)
+{
+	struct pbuf	b = *payload;
+	int		i, r;
+
+	for (i = 0; i < IP6_EXT_MAX; i++) {
+		switch (nxt) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_AH:
+		case IPPROTO_FRAGMENT:
+			if ((r = ip6_ext_next(&nxt, &b)) == -1)
+				return -1;
+			if (r == 1)	/* non-first fragment */
+				goto done;
+			continue;
+		default:
+			goto done;
+		}
+	}
+	return -1;
+done:
+	*proto = nxt;
+	*upper = b;
+	return 0;
+}
+
+uint8_t
+ip6_get_hlim(const uint8_t *pkt)
+{
+	return pkt[7];
+}
+
+void
+ip6_set_hlim(uint8_t *pkt, uint8_t hlim)
+{
+	pkt[7] = hlim;
+}
+
+uint8_t
+ip6_get_tclass(const uint8_t *pkt)
+{
+	return (uint8_t)((pkt[0] & 0x0f) << 4 | pkt[1] >> 4);
+}
+
+/* ECN is the low two bits of the traffic class: bits 4..5 of byte 1. */
+void
+ip6_set_ecn(uint8_t *pkt, uint8_t ecn)
+{
+	pkt[1] = (uint8_t)((pkt[1] & 0xcf) | (ecn & 3) << 4);
+}
+
+int
+icmp_parse(struct pbuf *b, struct icmp_hdr *h)
+{
+	if (pbuf_left(b) < ICMP6_HDR_LEN)
+		return -1;
+	(void)pbuf_get_n8(b, &h->type);
+	(void)pbuf_get_n8(b, &h->code);
+	(void)pbuf_get_n16(b, &h->csum);
+	(void)pbuf_get_n32(b, &h->word);
+	return 0;
+}
+
+int
+udp_parse(struct pbuf *b, struct udp_hdr *h, struct pbuf *payload)
+{
+	size_t	avail = pbuf_left(b);
+
+	if (avail < UDP_HDR_LEN)
+		return -1;
+	(void)pbuf_get_n16(b, &h->sport);
+	(void)pbuf_get_n16(b, &h->dport);
+	(void)pbuf_get_n16(b, &h->len);
+	(void)pbuf_get_n16(b, &h->csum);
+	if (h->len < UDP_HDR_LEN || h->len > avail)
+		return -1;
+	return pbuf_sub(b, h->len - UDP_HDR_LEN, payload);
+}
+
+int
+udp_build(struct wbuf *w, const struct udp_hdr *h)
+{
+	wbuf_put_n16(w, h->sport);
+	wbuf_put_n16(w, h->dport);
+	wbuf_put_n16(w, h->len);
+	wbuf_put_n16(w, h->csum);
+	return wbuf_ok(w) ? 0 : -1;
+}
