@@ -54,9 +54,20 @@ struct conf_key {
 	const char		*help;
 };
 
+/*
+ * A key table ends with an entry whose name is NULL.  CONF_U32 with
+ * min == max == 0 accepts any uint32_t.  A CONF_PREFIX_LIST default may
+ * hold several prefixes separated by blanks; the first line of the key in
+ * the file replaces the default list.  In error messages the key is
+ * spelled canonically; "-" stands for no key (I/O, line too long).
+ */
+
 /* 0 on success; -1 with "file:line: key: reason" in err. */
 int	conf_load(const char *path, const struct conf_key *keys, void *cfg,
 	    char *err, size_t errlen);
+/* Same on a buffer already in memory (tests, fuzzers); file names it. */
+int	conf_parse_buf(const char *file, const void *data, size_t len,
+	    const struct conf_key *keys, void *cfg, char *err, size_t errlen);
 /* Apply defaults only (no file), for tests. */
 int	conf_defaults(const struct conf_key *keys, void *cfg, char *err,
 	    size_t errlen);

@@ -6,7 +6,10 @@
  * final line "ok" or "error <text>".  Connections stay open, so a health
  * checker (bgpglue) can hold one and treat EOF as "the daemon died".
  *
- * Standard commands every daemon answers:
+ * Lines of a reply never contain control characters.  An empty command
+ * line gets no reply (keepalive).  "help" is built in unless registered.
+ *
+ * Standard commands every daemon answers (see daemon.h):
  *	status	-> "daemon NAME", "pid N", "state running|starting|draining",
  *		   "uptime_s N", then daemon-specific lines
  *	stats	-> one "counter value" line per counter
@@ -16,6 +19,12 @@
 #define JF_CTL_H
 
 #include <stddef.h>
+
+/* Bounds every client lives within; breaking one disconnects it. */
+#define CTL_LINE_MAX	512		/* bytes in a command line */
+#define CTL_ARGS_MAX	16		/* words in a command line */
+#define CTL_CLIENTS_MAX	16		/* simultaneous connections */
+#define CTL_OUT_MAX	(256 * 1024)	/* reply bytes a client has not read */
 
 struct event_base;
 struct counters;
@@ -47,5 +56,13 @@ void	ctl_server_close(struct ctl_server *);
 
 /* Client side (relayctl, bgpglue): blocking connect, used before/after loops. */
 int	ctl_client_connect(const char *path);
+/*
+ * Send one command line on a connected fd and read its whole reply, final
+ * "ok"/"error ..." line included, into buf (NUL-terminated).  Returns 0 for
+ * "ok", 1 for "error ...", -1 with errno on I/O error, EOF (ECONNRESET),
+ * timeout (ETIMEDOUT) or a reply larger than buf (EMSGSIZE).
+ */
+int	ctl_client_call(int fd, const char *cmd, char *buf, size_t buflen,
+	    int timeout_ms);
 
 #endif /* JF_CTL_H */
