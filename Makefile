@@ -39,7 +39,10 @@ COMMON_SRC := $(filter-out common/%_stub.c,$(COMMON_SRC))
 UNIT_SRC   := $(wildcard tests/unit/*_test.c)
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 
-obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+# Objects live under $(BUILD)/obj so that the binary $(BUILD)/<prog> never
+# collides with the directory of its objects.
+OBJ := $(BUILD)/obj
+obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 LIBCOMMON := $(BUILD)/libcommon.a
 PROG_LIBS := $(foreach p,$(PROGS),$(BUILD)/lib$(p).a)
 PROG_BINS := $(foreach p,$(PROGS),$(BUILD)/$(p))
@@ -51,12 +54,12 @@ all: $(PROG_BINS)
 
 tools: $(TOOL_BINS)
 
-$(BUILD)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit/%.o: tests/unit/%.c
+$(OBJ)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
@@ -70,18 +73,20 @@ define prog_rules
 $(BUILD)/lib$(1).a: $$(call obj,$$(filter-out $(1)/main.c,$$(wildcard $(1)/*.c)))
 	@$$(if $$(Q),echo "  AR      $$@")
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^ $$(if $$^,,$$(error $(1) has no engine files))
-$(BUILD)/$(1): $(BUILD)/$(1)/main.o $(BUILD)/lib$(1).a $(LIBCOMMON)
+$(BUILD)/$(1): $(OBJ)/$(1)/main.o $(BUILD)/lib$(1).a $(LIBCOMMON)
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 
 # Archives are searched once in order: program libs first, common last.
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(PROG_LIBS) $(LIBCOMMON)
+$(BUILD)/tests/unit/%: $(OBJ)/tests/unit/%.o $(PROG_LIBS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PROG_LIBS) $(LIBCOMMON) $(LDLIBS) $(CHECK_LIBS)
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(PROG_LIBS) $(LIBCOMMON)
+$(BUILD)/tests/tools/%: $(OBJ)/tests/tools/%.o $(PROG_LIBS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PROG_LIBS) $(LIBCOMMON) $(LDLIBS)
 
