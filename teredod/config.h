@@ -1,0 +1,39 @@
+/*
+ * teredod configuration: "Key value" lines in the spirit of miredo.conf
+ * (see deploy/teredod.conf for every key with its default and why).
+ */
+#ifndef TD_CONFIG_H
+#define TD_CONFIG_H
+
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "conf.h"
+
+#define TEREDOD_CONF	"/etc/teredod.conf"
+
+struct td_config {
+	struct in_addr	bind_address;
+	uint32_t	bind_port;
+	char		interface_name[CONF_STR_MAX];
+	uint32_t	mtu;
+	struct in6_addr	native_address;
+	uint32_t	peer_capacity;
+	uint32_t	queue_bytes_per_peer;
+	uint32_t	queue_pool_kib;
+	uint32_t	new_peer_rate_per64;
+	uint32_t	new_peer_rate_per_server;
+	uint32_t	max_memory_mib;
+	uint32_t	icmp6_rate;
+	uint32_t	socket_buffer_kib;
+	uint32_t	txqueuelen;
+	char		user[CONF_STR_MAX];
+	char		control_socket[CONF_STR_MAX];
+};
+
+extern const struct conf_key td_conf_keys[];
+
+/* Cross-key checks (memory bound); 0 or -1 with a "key: why" in err. */
+int	td_config_check(const struct td_config *, char *err, size_t errlen);
+
+#endif /* TD_CONFIG_H */

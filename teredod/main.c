@@ -1,0 +1,56 @@
+/*
+ * teredod: a Teredo relay (RFC 4380 relay role, RFC 5991, the relay parts
+ * of RFC 6081) for 2001::/32.
+ *
+ * One process, one thread, one libevent base.  It owns three fds: the UDP
+ * socket on BindAddress:BindPort (every packet to clients leaves from it),
+ * the TUN that the host routes 2001::/32 into, and the control socket.
+ * Native IPv6 read from the TUN goes to Teredo clients over UDP (after a
+ * bubble exchange for peers not yet trusted); UDP from clients is checked
+ * and written to the TUN.  The engine is relay.c, the decisions are the
+ * pure functions of verdict.c, the state is peers.c.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "privdrop.h"
+#include "relay.h"
+
+int
+main(int argc, char **argv)
+{
+	struct daemon_opts	 o;
+	struct daemon		 d;
+	static struct td_config	 cfg;
+	static struct relay	 r;
+	char			 err[256];
+
+	daemon_opts_parse(&o, "teredod", TEREDOD_CONF, argc, argv);
+	daemon_config(&o, td_conf_keys, &cfg);
+	if (td_config_check(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", o.conf_path, err);
+		return 1;
+	}
+	daemon_init(&d, "teredod", &o);
+	if (relay_open(&r, &cfg) == -1)
+		fatalx("cannot set up the relay");
+	if (daemon_ctl_open(&d, cfg.control_socket, &r.ctr, td_ctl_status, &r,
+	    td_ctl_commands, &r) == -1)
+		fatalx("control socket %s", cfg.control_socket);
+	if (privdrop(cfg.user, NULL, 0) == -1)
+		fatalx("cannot drop privileges");
+	if (relay_start(&r, d.base) == -1)
+		fatalx("event setup");
+	log_info("relaying 2001::/32 on %s, UDP %s:%u", r.tun.name,
+	    inet_ntoa(cfg.bind_address), cfg.bind_port);
+	daemon_ready(&d);
+	daemon_run(&d);
+	relay_close(&r);
+	daemon_fini(&d);
+	return 0;
+}

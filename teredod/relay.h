@@ -1,0 +1,73 @@
+/*
+ * The relay engine: one UDP socket (BindAddress:BindPort, DF clear) toward
+ * Teredo clients, one TUN toward native IPv6, the peer table, and a 100 ms
+ * timer for bubble retries and expiry.  Single-threaded on one libevent
+ * base.  Packets move in batches: recvmmsg on the socket, up to
+ * RELAY_BATCH reads from the TUN per wake-up, and every datagram to
+ * clients goes out through one sendmmsg per batch.
+ */
+#ifndef TD_RELAY_H
+#define TD_RELAY_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "counters.h"
+#include "icmp6err.h"
+#include "log.h"
+#include "peers.h"
+#include "tun.h"
+#include "verdict.h"
+
+#define RELAY_BATCH	64
+#define RELAY_BUF	2048
+#define RELAY_TICK_MS	100
+
+struct event;
+struct event_base;
+struct td_config;
+
+struct relay_out {
+	struct mmsghdr		msg[RELAY_BATCH];
+	struct iovec		iov[RELAY_BATCH];
+	struct sockaddr_in	to[RELAY_BATCH];
+	uint8_t			copy[RELAY_BATCH][RELAY_BUF];
+	unsigned int		n;
+};
+
+struct relay {
+	const struct td_config	*cfg;
+	struct td_policy	 pol;
+	struct peers		 peers;
+	struct counters		 ctr;
+	struct icmp6err		 icmp;
+	struct log_rl		 rl;
+	int			 udp;
+	struct tun_dev		 tun;
+	struct event		*ev_udp, *ev_tun, *ev_tick;
+	uint64_t		 now;		/* read once per batch */
+
+	struct mmsghdr		 rmsg[RELAY_BATCH];
+	struct iovec		 riov[RELAY_BATCH];
+	struct sockaddr_in	 rfrom[RELAY_BATCH];
+	uint8_t			 rbuf[RELAY_BATCH][RELAY_BUF];
+	uint8_t			 tbuf[RELAY_BATCH][RELAY_BUF];
+	struct relay_out	 out;
+	uint8_t			 scratch[RELAY_BUF];
+};
+
+/* Opens the socket, the TUN and the tables (as root); 0 or -1 logged. */
+int	relay_open(struct relay *, const struct td_config *);
+/* Registers the I/O and timer events. */
+int	relay_start(struct relay *, struct event_base *);
+void	relay_close(struct relay *);
+
+/* The per-packet entry points (also driven by tests through fds). */
+void	relay_from_client(struct relay *, uint8_t *payload, size_t len,
+	    const struct sockaddr_in *from);
+void	relay_from_native(struct relay *, uint8_t *pkt, size_t len);
+void	relay_tick(struct relay *);
+void	relay_flush(struct relay *);
+
+#endif /* TD_RELAY_H */

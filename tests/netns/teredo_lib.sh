@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# The Teredo lab shared by the teredo_*.sh tests (sourced, not run):
+#
+#   cliN ── natN ══ br0 (in "inet": 203.0.113.0/24, the IPv4 internet)
+#   198.18.N.2     203.0.113.2N (masquerade: prc / sym / cone)
+#                  br0: srv 203.0.113.10 + .11 (miredo-server), rly .30
+#   br6 (in "inet", the IPv6 internet): rly 2001:db8:6::1, v6h ::2, srv ::10
+#
+# rly runs teredod (tun "teredo", 2001::/32 routed into it, persistent so
+# a restart keeps the route); v6h is the native host; the clients are
+# real Miredo behind nftables NATs.
+# Functions: tl_base (namespaces, links, server, relay), tl_client N KIND,
+# tl_teredo_addr N, tl_relay_start, tl_relay_stop, tl_stat NAME.
+
+tl_conf_relay() {
+	cat >"$T/teredod.conf" <<-EOF
+	# teredod in the lab
+	BindAddress 203.0.113.30
+	BindPort 3544
+	InterfaceName teredo
+	NativeAddress 2001:db8:6::1
+	ControlSocket $T/teredod.sock
+	PeerCapacity ${TL_CAPACITY:-65536}
+	QueuePoolKiB ${TL_POOL_KIB:-4096}
+	MaxMemory ${TL_MAXMEM:-64}
+	NewPeerRatePer64 ${TL_RATE64:-100}
+	EOF
+}
+
+tl_bridge_port() {	# ns ifname-in-inet bridge
+	ns_exec inet ip link set "$2" master "$3"
+}
+
+tl_base() {
+	ns_new inet; ns_new srv; ns_new rly; ns_new v6h
+	ns_exec inet ip link add br0 type bridge
+	ns_exec inet ip link add br6 type bridge
+	ns_exec inet ip link set br0 up
+	ns_exec inet ip link set br6 up
+	ns_link srv eth0 inet srv4; tl_bridge_port srv srv4 br0
+	ns_link srv eth1 inet srv6; tl_bridge_port srv srv6 br6
+	ns_link rly eth0 inet rly4; tl_bridge_port rly rly4 br0
+	ns_link rly eth1 inet rly6; tl_bridge_port rly rly6 br6
+	ns_link v6h eth0 inet v6h6; tl_bridge_port v6h v6h6 br6
+	ns_exec srv ip addr add 203.0.113.10/24 dev eth0
+	ns_exec srv ip addr add 203.0.113.11/24 dev eth0
+	ns_exec srv ip addr add 2001:db8:6::10/64 dev eth1 nodad
+	ns_exec srv ip -6 route add 2001::/32 via 2001:db8:6::1
+	ns_exec rly ip addr add 203.0.113.30/24 dev eth0
+	ns_exec rly ip addr add 2001:db8:6::1/64 dev eth1 nodad
+	ns_router rly
+	ns_exec rly ip tuntap add mode tun name teredo
+	ns_exec rly ip link set teredo up
+	ns_exec rly ip -6 route add 2001::/32 dev teredo
+	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
+	ns_exec v6h ip -6 route add 2001::/32 via 2001:db8:6::1
+	cat >"$T/server.conf" <<-EOF
+	ServerBindAddress 203.0.113.10
+	EOF
+	ns_bg srv miredo-server -f -c "$T/server.conf" -p "$T/server.pid"
+	tl_conf_relay
+	tl_relay_start
+}
+
+tl_relay_start() {
+	ns_bg rly "$BUILD/teredod" -f -c "$T/teredod.conf"
+	TL_RELAY_PID=$NS_LAST_PID
+	wait_until 5 test -S "$T/teredod.sock" || fail "teredod did not start"
+}
+
+tl_relay_stop() {
+	kill "$TL_RELAY_PID" 2>/dev/null
+	wait "$TL_RELAY_PID" 2>/dev/null
+	rm -f "$T/teredod.sock"
+}
+
+tl_nat_rules() {	# n kind
+	local n=$1 pub="203.0.113.2$1"
+	case $2 in
+	prc)  echo "oifname \"eth0\" masquerade" ;;
+	sym)  echo "oifname \"eth0\" masquerade random,fully-random" ;;
+	cone) echo "oifname \"eth0\" udp sport 3545 snat to $pub:3545"
+	      echo "oifname \"eth0\" masquerade" ;;
+	esac
+}
+
+tl_client() {	# n kind: a Miredo client behind NAT n of this kind
+	local n=$1 kind=$2 pub="203.0.113.2$1"
+	ns_new "cli$n"; ns_new "nat$n"; ns_router "nat$n"
+	ns_link "cli$n" eth0 "nat$n" eth1
+	ns_link "nat$n" eth0 inet "nat$n"; tl_bridge_port "nat$n" "nat$n" br0
+	ns_exec "cli$n" ip addr add "198.18.$n.2/24" dev eth0
+	ns_exec "cli$n" ip route add default via "198.18.$n.1"
+	ns_exec "nat$n" ip addr add "198.18.$n.1/24" dev eth1
+	ns_exec "nat$n" ip addr add "$pub/24" dev eth0
+	{
+		echo "table ip jfnat {"
+		echo " chain pre { type nat hook prerouting priority -100;"
+		[ "$kind" = cone ] && echo "  iifname \"eth0\" udp dport 3545 dnat to 198.18.$n.2:3545"
+		echo " }"
+		echo " chain post { type nat hook postrouting priority 100;"
+		tl_nat_rules "$n" "$kind" | sed 's/^/  /'
+		echo " }"
+		echo "}"
+	} >"$T/nat$n.nft"
+	ns_exec "nat$n" nft -f "$T/nat$n.nft" || fail "nft nat$n"
+	{
+		echo "RelayType client"
+		echo "InterfaceName teredo"
+		echo "ServerAddress 203.0.113.10"
+		[ "$kind" = cone ] && echo "BindPort 3545"
+	} >"$T/cli$n.conf"
+	ns_bg "cli$n" miredo -f -c "$T/cli$n.conf" -p "$T/cli$n.pid"
+}
+
+tl_teredo_addr() {	# n: the client's 2001:0:: address once qualified
+	ns_exec "cli$1" ip -6 -o addr show dev teredo scope global 2>/dev/null |
+	    awk '{ sub("/.*", "", $4); print $4; exit }'
+}
+
+tl_wait_client() {	# n
+	wait_until 15 test -n "$(tl_teredo_addr "$1")" ||
+	    fail "miredo client $1 did not qualify"
+}
+
+tl_stat() {	# counter name -> value
+	"$BUILD/relayctl" -s "$T/teredod.sock" stats |
+	    awk -v k="$1" '$1 == k { print $2 }'
+}
