@@ -382,3 +382,38 @@ udp_build(struct wbuf *w, const struct udp_hdr *h)
 	wbuf_put_n16(w, h->csum);
 	return wbuf_ok(w) ? 0 : -1;
 }
+
+/* splitmix64 (public domain construction): a good 64-bit mixer. */
+static uint64_t
+inet_mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+void
+ip4_idgen_init(struct ip4_idgen *g, const uint8_t seed[IP4_IDGEN_SEED_LEN])
+{
+	uint64_t	s;
+	size_t		i;
+
+	memcpy(&g->k0, seed, 8);
+	memcpy(&g->k1, seed + 8, 8);
+	s = g->k0 ^ inet_mix64(g->k1);
+	for (i = 0; i < IP4_IDGEN_BUCKETS; i++) {
+		s = inet_mix64(s);
+		g->next[i] = (uint16_t)(s >> 24);
+	}
+}
+
+uint16_t
+ip4_idgen_next(struct ip4_idgen *g, struct in_addr dst)
+{
+	uint64_t	h;
+
+	h = inet_mix64((uint64_t)dst.s_addr ^ g->k0) ^ g->k1;
+	h = inet_mix64(h);
+	return g->next[h % IP4_IDGEN_BUCKETS]++;
+}

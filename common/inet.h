@@ -204,6 +204,24 @@ uint16_t	inet_csum4(struct in_addr src, struct in_addr dst,
 uint16_t	inet_csum_update16(uint16_t csum, uint16_t old, uint16_t new_);
 
 /*
+ * IPv4 identification generator for encapsulators: a keyed hash of the
+ * destination picks one of IP4_IDGEN_BUCKETS counters, each starting at
+ * a random value.  Consecutive datagrams to one destination get distinct
+ * IDs, while an observer of one destination learns nothing about the
+ * traffic to others (no global +1 counter).  The seed (key and starts)
+ * comes from the caller (getrandom at startup), so this stays pure.
+ */
+#define IP4_IDGEN_BUCKETS	1024
+#define IP4_IDGEN_SEED_LEN	16
+struct ip4_idgen {
+	uint64_t	k0, k1;
+	uint16_t	next[IP4_IDGEN_BUCKETS];
+};
+void		ip4_idgen_init(struct ip4_idgen *,
+		    const uint8_t seed[IP4_IDGEN_SEED_LEN]);
+uint16_t	ip4_idgen_next(struct ip4_idgen *, struct in_addr dst);
+
+/*
  * RFC 6040 normal-mode decapsulation: the inner ECN to write, or -1 when
  * the packet must be dropped (outer CE on a not-ECT inner packet).
  */

@@ -1,0 +1,120 @@
+/*
+ * relay4to6: the IPv4 -> IPv6 half of a 6to4 relay (RFC 3056, RFC 3068).
+ *
+ * One process, one thread, one event base.  The kernel routes the anycast
+ * address (192.88.99.1/32) and the unicast equivalent into our TUN, so we
+ * read whole IPv4 packets from it; r46_process() (relay4to6/r46.c) decides
+ * about each, and the inner IPv6 packets (or our encapsulated replies) are
+ * written back into the same TUN for the kernel to route.
+ *
+ * fds: the TUN (EV_READ|EV_PERSIST -> tunbatch), the control socket
+ * (daemon.h), signals.  A one-second timer expires IPv4 fragments.
+ * Privileges are dropped after the TUN and the control socket are open.
+ */
+#include <sys/random.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "clock.h"
+#include "daemon.h"
+#include "log.h"
+#include "privdrop.h"
+#include "relay4to6/r46.h"
+#include "tun.h"
+#include "tunbatch.h"
+
+#define RELAY4TO6_CONF	"/etc/justforward/relay4to6.conf"
+
+static void
+r46_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	r46_tick(arg, clock_mono_ms());
+}
+
+static void
+r46_status(void *arg, struct ctl_reply *rep)
+{
+	const struct r46	*r = arg;
+
+	ctl_reply_printf(rep, "interface %s", r->conf.ifname);
+	ctl_reply_printf(rep, "frag_pending %zu", frag4_pending(r->frag));
+}
+
+static void
+r46_load_config(const struct daemon_opts *o, struct r46_conf *cfg)
+{
+	char	err[1024];
+
+	if (conf_load(o->conf_path, r46_conf_keys, cfg, err,
+	    sizeof(err)) == -1 ||
+	    r46_conf_check(o->conf_path, cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	if (o->check_only) {
+		conf_print(stdout, r46_conf_keys, cfg);
+		exit(fflush(stdout) == 0 ? 0 : 1);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct r46	 r;
+	static struct tunbatch	 tb;
+	struct daemon_opts	 o;
+	struct daemon		 d;
+	struct r46_conf		 cfg;
+	struct tun_dev		 tun;
+	struct event		*ev_tun, *ev_tick;
+	struct timeval		 sec = { 1, 0 };
+	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
+	char			 abuf[INET_ADDRSTRLEN];
+
+	daemon_opts_parse(&o, "relay4to6", RELAY4TO6_CONF, argc, argv);
+	r46_load_config(&o, &cfg);
+	daemon_init(&d, "relay4to6", &o);
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+		fatal("getrandom");
+	if (r46_init(&r, &cfg, seed) == -1)
+		fatal("engine");
+	if (tun_open(cfg.ifname, 0, &tun) == -1)
+		fatal("tun_open %s", cfg.ifname);
+	if (tun_configure(&tun, cfg.mtu, cfg.txqueuelen) == -1)
+		fatal("tun_configure %s", tun.name);
+	if (tunbatch_init(&tb, tun.fd, cfg.batch, r46_verdict, &r) == -1)
+		fatal("tunbatch");
+	if (daemon_ctl_open(&d, cfg.ctlsock, &r.cnt, r46_status, &r, NULL,
+	    NULL) == -1)
+		fatalx("control socket %s", cfg.ctlsock);
+	if (privdrop(cfg.user, NULL, 0) == -1)
+		fatalx("privilege drop failed");
+
+	ev_tun = event_new(d.base, tun.fd, EV_READ | EV_PERSIST,
+	    tunbatch_event_cb, &tb);
+	ev_tick = event_new(d.base, -1, EV_PERSIST, r46_tick_cb, &r);
+	if (ev_tun == NULL || ev_tick == NULL || event_add(ev_tun, NULL) == -1 ||
+	    event_add(ev_tick, &sec) == -1)
+		fatalx("event setup");
+	log_info("relaying on %s, anycast %s", tun.name,
+	    inet_ntop(AF_INET, &cfg.anycast, abuf, sizeof(abuf)));
+	daemon_ready(&d);
+	daemon_run(&d);
+
+	event_free(ev_tick);
+	event_free(ev_tun);
+	tunbatch_free(&tb);
+	tun_close(&tun);
+	r46_free(&r);
+	daemon_fini(&d);
+	return 0;
+}

@@ -1,0 +1,348 @@
+/*
+ * relay4to6 verdict: protocol 41 from a 6to4 site in, native IPv6 out.
+ *
+ * Checks run in a fixed order and each refusal bumps its own counter
+ * (conformance.md A2-A4, A8, A11, A13, A16-A21, A25, A29-A32):
+ *   outer IPv4 well formed (length, IHL, options, checksum)
+ *   outer dst is ours and sane; outer src sane (RFC 3964 5.3.1, the
+ *     relay's subnet broadcasts; 192.88.99.0/24 is allowed as a source:
+ *     other relays send from it)
+ *   protocol 41; fragments reassembled (frag4)
+ *   inner IPv6 well formed; inner src 2002:V4ADDR:: with V4ADDR == outer
+ *     src (RFC 3964 5.2)
+ *   inner dst not 6to4 (no 6to4<->6to4 relaying), except our own /48s,
+ *     which are answered locally (ICMPv6 echo)
+ *   inner dst sane (RFC 3964 5.3.2); no ND; RFC 6324 loop check
+ *   hop limit (Time Exceeded back to the site, encapsulated); RFC 6040 ECN
+ * Decapsulation only advances p->data; the hop limit and ECN are edited in
+ * place.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "r46.h"
+#include "sixtofour.h"
+
+const char *const r46_counter_names[] = { R46_COUNTERS(COUNTER_NAME) };
+
+/* A packet being decided: the outer header and where the inner one is. */
+struct r46_ctx {
+	struct ip4_hdr		 o;
+	struct ip6_hdr_info	 i;
+	struct pbuf		 ipay;	/* inner IPv6 payload */
+	uint8_t			*in;	/* inner packet (p->data after decap) */
+	size_t			 inlen;
+};
+
+int
+r46_init(struct r46 *r, const struct r46_conf *c,
+    const uint8_t seed[IP4_IDGEN_SEED_LEN])
+{
+	struct frag4_conf	fc;
+	struct in_addr		any;
+	size_t			i;
+	uint32_t		mask;
+
+	memset(r, 0, sizeof(*r));
+	r->conf = *c;
+	r->own[r->nown++] = c->anycast;
+	if (c->unicast.s_addr != INADDR_ANY)
+		r->own[r->nown++] = c->unicast;
+	for (i = 0; i < c->subnets.n && i < CONF_LIST_MAX; i++) {
+		if (c->subnets.p[i].af != AF_INET)
+			continue;
+		mask = c->subnets.p[i].len == 0 ? 0 :
+		    0xffffffffu << (32 - c->subnets.p[i].len);
+		r->bcast[r->nbcast++] =
+		    ntohl(c->subnets.p[i].addr.v4.s_addr) | ~mask;
+	}
+	r->bogon_flags = c->bogon100_64 ? SIXTOFOUR_BOGON_100_64 : 0;
+	if (IN6_IS_ADDR_UNSPECIFIED(&c->native)) {
+		any.s_addr = htonl(SIXTOFOUR_ANYCAST);
+		sixtofour_prefix(any, &r->err_src);
+		r->err_src.s6_addr[15] = 1;
+	} else
+		r->err_src = c->native;
+	fc.max_bytes = c->frag_max_bytes;
+	fc.max_datagrams = c->frag_max_datagrams;
+	fc.timeout_ms = c->frag_timeout * 1000;
+	if ((r->frag = frag4_new(&fc)) == NULL)
+		return -1;
+	icmp6err_init(&r->icmp, c->icmp_rate, c->icmp_burst);
+	ip4_idgen_init(&r->idgen, seed);
+	counters_init(&r->cnt, r46_counter_names, R46_NCOUNTERS);
+	return 0;
+}
+
+void
+r46_free(struct r46 *r)
+{
+	frag4_free(r->frag);
+	r->frag = NULL;
+	counters_free(&r->cnt);
+}
+
+void
+r46_tick(struct r46 *r, uint64_t now_ms)
+{
+	frag4_expire(r->frag, now_ms);
+	r->cnt.v[R46_DROP_FRAG_TIMEOUT] = frag4_stats(r->frag)->timeout;
+}
+
+static enum r46_verdict
+r46_drop(struct r46 *r, enum r46_counter why)
+{
+	counters_inc(&r->cnt, why);
+	return R46_V_DROP;
+}
+
+static int
+r46_is_own(const struct r46 *r, struct in_addr a)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nown; i++)
+		if (r->own[i].s_addr == a.s_addr)
+			return 1;
+	return 0;
+}
+
+static int
+r46_is_bcast(const struct r46 *r, struct in_addr a)
+{
+	uint32_t	h = ntohl(a.s_addr);
+	size_t		i;
+
+	for (i = 0; i < r->nbcast; i++)
+		if (r->bcast[i] == h)
+			return 1;
+	return 0;
+}
+
+/* 1 if a is in one of our own 2002:OWN::/48 prefixes. */
+static int
+r46_is_own6(const struct r46 *r, const struct in6_addr *a)
+{
+	return sixtofour_is_6to4(a) && r46_is_own(r, sixtofour_v4(a));
+}
+
+/*
+ * Prepend an IPv4 protocol-41 header to p (which holds an IPv6 packet we
+ * originate), from our address `src` to the site at `dst`.
+ */
+static enum r46_verdict
+r46_encap_reply(struct r46 *r, struct tb_pkt *p, struct in_addr src,
+    struct in_addr dst)
+{
+	struct ip4_hdr	h;
+
+	memset(&h, 0, sizeof(h));
+	h.total_len = (uint16_t)(p->len + IP4_HDR_LEN);
+	h.id = ip4_idgen_next(&r->idgen, dst);
+	h.ttl = (uint8_t)r->conf.ttl;
+	h.proto = IPPROTO_6IN4;
+	h.src = src;
+	h.dst = dst;
+	p->data -= IP4_HDR_LEN;
+	p->len += IP4_HDR_LEN;
+	ip4_write(p->data, &h);
+	return R46_V_REPLY;
+}
+
+/* Outer header: parse and sanity, in the documented order. */
+static enum r46_verdict
+r46_outer(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x,
+    struct pbuf *opay)
+{
+	struct pbuf	pkt;
+
+	pbuf_init(&pkt, p->data, p->len);
+	switch (ip4_parse(&pkt, &x->o, opay)) {
+	case IP4_OK:
+		break;
+	case IP4_ERR_CSUM:
+		return r46_drop(r, R46_DROP_IP4_CHECKSUM);
+	case IP4_ERR_OPTIONS:
+		return r46_drop(r, R46_DROP_IP4_OPTIONS);
+	case IP4_ERR_VERSION:	/* the kernel's own IPv6 chatter on the TUN */
+		return r46_drop(r, R46_DROP_NOT_IP4);
+	default:
+		return r46_drop(r, R46_DROP_IP4_MALFORMED);
+	}
+	if (sixtofour_v4_bogon_noanycast(x->o.dst, r->bogon_flags) ||
+	    r46_is_bcast(r, x->o.dst))
+		return r46_drop(r, R46_DROP_DST_V4_BOGON);
+	if (!r46_is_own(r, x->o.dst))
+		return r46_drop(r, R46_DROP_DST_V4_NOT_OWN);
+	if (sixtofour_v4_bogon_noanycast(x->o.src, r->bogon_flags))
+		return r46_drop(r, R46_DROP_SRC_V4_BOGON);
+	if (r46_is_bcast(r, x->o.src))
+		return r46_drop(r, R46_DROP_SRC_V4_BROADCAST);
+	if (x->o.proto != IPPROTO_6IN4)
+		return r46_drop(r, R46_DROP_NOT_PROTO41);
+	return R46_V_FORWARD;
+}
+
+/* Fragments: hold, or continue with the whole payload copied into p. */
+static enum r46_verdict
+r46_reassemble(struct r46 *r, uint64_t now_ms, struct tb_pkt *p,
+    struct r46_ctx *x, struct pbuf *opay)
+{
+	const uint8_t	*out;
+	size_t		 outlen;
+
+	switch (frag4_input(r->frag, now_ms, &x->o, opay->p, opay->len, &out,
+	    &outlen)) {
+	case FRAG4_DONE:
+		break;
+	case FRAG4_HELD:
+		counters_inc(&r->cnt, R46_FRAG_HELD);
+		return R46_V_HELD;
+	case FRAG4_DROP_OVERLAP:
+		return r46_drop(r, R46_DROP_FRAG_OVERLAP);
+	case FRAG4_DROP_FULL:
+		return r46_drop(r, R46_DROP_FRAG_FULL);
+	case FRAG4_DROP_TOOBIG:
+		return r46_drop(r, R46_DROP_FRAG_TOOBIG);
+	default:
+		return r46_drop(r, R46_DROP_FRAG_BAD);
+	}
+	if (outlen > p->cap - TB_HEADROOM)
+		return r46_drop(r, R46_DROP_FRAG_TOOBIG);
+	counters_inc(&r->cnt, R46_FRAG_REASSEMBLED);
+	p->data = p->buf + TB_HEADROOM;
+	memcpy(p->data, out, outlen);
+	pbuf_init(opay, p->data, outlen);
+	return R46_V_FORWARD;
+}
+
+/* Echo Request to one of our /48s: answer it in place, encapsulated. */
+static enum r46_verdict
+r46_local(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x)
+{
+	struct pbuf	up;
+	struct icmp_hdr	ic;
+	uint8_t		proto, *msg;
+	uint16_t	csum;
+
+	if (ip6_upper(x->i.nxt, &x->ipay, &proto, &up) == -1)
+		return r46_drop(r, R46_DROP_LOCAL_MALFORMED);
+	if (proto != IPPROTO_ICMPV6 || x->i.nxt != IPPROTO_ICMPV6)
+		return r46_drop(r, R46_DROP_LOCAL_NOT_ECHO);
+	msg = x->in + IP6_HDR_LEN;
+	if (icmp_parse(&up, &ic) == -1 ||
+	    inet_csum6(&x->i.src, &x->i.dst, IPPROTO_ICMPV6, msg,
+	    x->i.plen) != 0)
+		return r46_drop(r, R46_DROP_LOCAL_MALFORMED);
+	if (ic.type != ICMP6_ECHO_REQUEST || ic.code != 0)
+		return r46_drop(r, R46_DROP_LOCAL_NOT_ECHO);
+	/* Swap addresses (the checksum does not change), type 128 -> 129. */
+	memcpy(x->in + 8, x->i.dst.s6_addr, 16);
+	memcpy(x->in + 24, x->i.src.s6_addr, 16);
+	ip6_set_hlim(x->in, 64);
+	msg[0] = ICMP6_ECHO_REPLY;
+	csum = inet_csum_update16(ic.csum, (uint16_t)(ICMP6_ECHO_REQUEST << 8),
+	    (uint16_t)(ICMP6_ECHO_REPLY << 8));
+	wbuf_set_n16(msg + 2, csum);
+	p->data = x->in;
+	p->len = IP6_HDR_LEN + x->i.plen;
+	counters_inc(&r->cnt, R46_ECHO_REPLIED);
+	return r46_encap_reply(r, p, x->o.dst, x->o.src);
+}
+
+/* Hop limit exhausted: Time Exceeded back to the site, encapsulated. */
+static enum r46_verdict
+r46_time_exceeded(struct r46 *r, uint64_t now_ms, struct tb_pkt *p,
+    struct r46_ctx *x)
+{
+	size_t	len;
+
+	counters_inc(&r->cnt, R46_DROP_HOP_LIMIT);
+	switch (icmp6err_build(&r->icmp, now_ms, &r->err_src,
+	    ICMP6_TIME_EXCEEDED, 0, 0, x->in, x->inlen, r->scratch,
+	    sizeof(r->scratch), &len)) {
+	case ICMP6ERR_BUILT:
+		break;
+	case ICMP6ERR_RATELIMITED:
+		counters_inc(&r->cnt, R46_ICMP_RATELIMITED);
+		return R46_V_DROP;
+	default:
+		counters_inc(&r->cnt, R46_ICMP_FORBIDDEN);
+		return R46_V_DROP;
+	}
+	p->data = p->buf + TB_HEADROOM;
+	memcpy(p->data, r->scratch, len);
+	p->len = len;
+	counters_inc(&r->cnt, R46_TIME_EXCEEDED_SENT);
+	return r46_encap_reply(r, p, x->o.dst, x->o.src);
+}
+
+/* Inner packet checks (after decapsulation). */
+static enum r46_verdict
+r46_inner(struct r46 *r, uint64_t now_ms, struct tb_pkt *p, struct r46_ctx *x)
+{
+	struct pbuf	pkt, up;
+	uint8_t		proto, type;
+	int		ecn;
+
+	pbuf_init(&pkt, x->in, x->inlen);
+	if (ip6_parse(&pkt, &x->i, &x->ipay) != IP6_OK)
+		return r46_drop(r, R46_DROP_IP6_MALFORMED);
+	x->inlen = IP6_HDR_LEN + x->i.plen;	/* cut trailing bytes */
+	if (!sixtofour_is_6to4(&x->i.src))
+		return r46_drop(r, R46_DROP_SRC_NOT_6TO4);
+	if (sixtofour_v4(&x->i.src).s_addr != x->o.src.s_addr)
+		return r46_drop(r, R46_DROP_SRC_V4_MISMATCH);
+	if (sixtofour_is_6to4(&x->i.dst)) {
+		if (r46_is_own6(r, &x->i.dst))
+			return r46_local(r, p, x);
+		return r46_drop(r, R46_DROP_DST_6TO4);
+	}
+	if (sixtofour_v6_insane(&x->i.dst))
+		return r46_drop(r, R46_DROP_DST_V6_INSANE);
+	if (ip6_upper(x->i.nxt, &x->ipay, &proto, &up) == 0 &&
+	    proto == IPPROTO_ICMPV6 && pbuf_peek_n8(&up, 0, &type) == 0 &&
+	    icmp6_is_nd(type))
+		return r46_drop(r, R46_DROP_ND);
+	if (sixtofour_embeds_any(&x->i.dst, r->own, r->nown))
+		return r46_drop(r, R46_DROP_LOOP);
+	if (x->i.hlim <= 1)
+		return r46_time_exceeded(r, now_ms, p, x);
+	if ((ecn = ecn_decap(x->o.tos, x->i.tclass)) == -1)
+		return r46_drop(r, R46_DROP_ECN);
+	if (ecn != (x->i.tclass & 3)) {
+		ip6_set_ecn(x->in, (uint8_t)ecn);
+		counters_inc(&r->cnt, R46_ECN_CE);
+	}
+	ip6_set_hlim(x->in, (uint8_t)(x->i.hlim - 1));
+	p->data = x->in;
+	p->len = x->inlen;
+	counters_inc(&r->cnt, R46_FORWARDED);
+	return R46_V_FORWARD;
+}
+
+enum r46_verdict
+r46_process(struct r46 *r, uint64_t now_ms, struct tb_pkt *p)
+{
+	struct r46_ctx		x;
+	struct pbuf		opay;
+	enum r46_verdict	v;
+
+	counters_inc(&r->cnt, R46_RX);
+	if ((v = r46_outer(r, p, &x, &opay)) != R46_V_FORWARD)
+		return v;
+	if (ip4_is_fragment(&x.o) &&
+	    (v = r46_reassemble(r, now_ms, p, &x, &opay)) != R46_V_FORWARD)
+		return v;
+	x.in = p->buf + (opay.p - p->buf);	/* writable view of opay */
+	x.inlen = opay.len;
+	return r46_inner(r, now_ms, p, &x);
+}
+
+int
+r46_verdict(void *arg, uint64_t now_ms, struct tb_pkt *p)
+{
+	enum r46_verdict v = r46_process(arg, now_ms, p);
+
+	return v == R46_V_FORWARD || v == R46_V_REPLY;
+}

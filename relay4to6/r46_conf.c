@@ -1,0 +1,115 @@
+/*
+ * relay4to6 configuration keys (see deploy/relay4to6.conf) and the checks
+ * that span keys or need more than a type.
+ */
+#include <sys/types.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "frag4.h"
+#include "r46.h"
+#include "sixtofour.h"
+
+#define K(name, type, field, dflt, req, min, max, help) \
+	{ name, type, offsetof(struct r46_conf, field), dflt, req, min, max, \
+	    NULL, help }
+
+const struct conf_key r46_conf_keys[] = {
+	K("InterfaceName", CONF_STR, ifname, "relay4to6", 0, 0, 0,
+	    "TUN device the IPv4 side routes 192.88.99.1/32 into"),
+	K("ControlSocket", CONF_STR, ctlsock, "/run/justforward/relay4to6.sock", 0, 0, 0,
+	    "control socket path"),
+	K("User", CONF_STR, user, "", 0, 0, 0,
+	    "user to run as after opening the TUN (empty: stay root)"),
+	K("AnycastAddress", CONF_IPV4, anycast, "192.88.99.1", 0, 0, 0,
+	    "RFC 3068 anycast relay address"),
+	K("UnicastAddress", CONF_IPV4, unicast, "0.0.0.0", 0, 0, 0,
+	    "RFC 3068 4.2 equivalent unicast address (0.0.0.0: none)"),
+	K("NativeAddress", CONF_IPV6, native, "::", 0, 0, 0,
+	    "source of ICMPv6 errors (::: 2002:c058:6301::1)"),
+	K("Bogon100_64", CONF_BOOL, bogon100_64, "no", 0, 0, 0,
+	    "also refuse 100.64.0.0/10 (RFC 6598) as a 6to4 address"),
+	K("LocalSubnet", CONF_PREFIX_LIST, subnets, NULL, 0, 0, 0,
+	    "IPv4 subnets of the relay; their broadcast address is refused"),
+	K("MTU", CONF_U32, mtu, "1500", 0, 1280, 65535, "TUN MTU"),
+	K("TxQueueLen", CONF_U32, txqueuelen, "10000", 0, 1, 1000000,
+	    "TUN transmit queue length"),
+	K("Batch", CONF_U32, batch, "64", 0, 1, TB_BATCH_MAX,
+	    "packets read per wakeup"),
+	K("FragMaxBytes", CONF_U32, frag_max_bytes, "1048576", 0, 1500,
+	    256 * 1024 * 1024, "IPv4 reassembly memory"),
+	K("FragMaxDatagrams", CONF_U32, frag_max_datagrams, "64", 0, 1, 65536,
+	    "IPv4 datagrams reassembled at once"),
+	K("FragTimeout", CONF_U32, frag_timeout, "30", 0, 1, 120,
+	    "seconds before an incomplete datagram is dropped"),
+	K("IcmpRate", CONF_U32, icmp_rate, "100", 0, 1, 1000000,
+	    "ICMPv6 errors per second"),
+	K("IcmpBurst", CONF_U32, icmp_burst, "50", 0, 1, 1000000,
+	    "ICMPv6 error burst"),
+	K("TTL", CONF_U32, ttl, "64", 0, 1, 255,
+	    "IPv4 TTL of packets the relay originates (echo replies, errors)"),
+	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* Line of the first "key ..." in file, 0 if absent (for error messages). */
+static unsigned int
+r46_conf_line(const char *file, const char *key)
+{
+	char		 line[1100], *s;
+	unsigned int	 n = 0, found = 0;
+	size_t		 klen = strlen(key);
+	FILE		*f;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		if (strncasecmp(s, key, klen) == 0 &&
+		    (s[klen] == ' ' || s[klen] == '\t'))
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
+
+static int
+r46_conf_fail(const char *file, const char *key, char *err, size_t errlen,
+    const char *why)
+{
+	snprintf(err, errlen, "%s:%u: %s: %s", file, r46_conf_line(file, key),
+	    key, why);
+	return -1;
+}
+
+int
+r46_conf_check(const char *file, const struct r46_conf *c, char *err,
+    size_t errlen)
+{
+	size_t	i;
+
+	if (sixtofour_v4_bogon_noanycast(c->anycast, 0))
+		return r46_conf_fail(file, "AnycastAddress", err, errlen,
+		    "not a global unicast address");
+	if (c->unicast.s_addr != INADDR_ANY &&
+	    sixtofour_v4_bogon(c->unicast, 0))
+		return r46_conf_fail(file, "UnicastAddress", err, errlen,
+		    "not a global unicast address outside 192.88.99.0/24");
+	if (c->unicast.s_addr == c->anycast.s_addr)
+		return r46_conf_fail(file, "UnicastAddress", err, errlen,
+		    "same as AnycastAddress");
+	if (c->frag_max_bytes / c->frag_max_datagrams < FRAG4_MIN_SLOT)
+		return r46_conf_fail(file, "FragMaxBytes", err, errlen,
+		    "less than 1500 bytes per datagram (FragMaxDatagrams)");
+	for (i = 0; i < c->subnets.n; i++)
+		if (c->subnets.p[i].af != AF_INET || c->subnets.p[i].len > 30)
+			return r46_conf_fail(file, "LocalSubnet", err, errlen,
+			    "expected an IPv4 subnet of /30 or shorter");
+	return 0;
+}

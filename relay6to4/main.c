@@ -1,0 +1,108 @@
+/*
+ * relay6to4: the IPv6 -> IPv4 half of a 6to4 relay (RFC 3056, RFC 3964).
+ *
+ * One process, one thread, one event base.  The kernel routes 2002::/16
+ * into our TUN; r64_process() (relay6to4/r64.c) checks each packet and
+ * wraps it in IPv4 protocol 41 from our unique 192.88.99.X to the site's
+ * V4ADDR, written back into the same TUN for the kernel to route.  ICMPv6
+ * errors (Time Exceeded, Packet Too Big) go back the same way as IPv6.
+ *
+ * fds: the TUN (EV_READ|EV_PERSIST -> tunbatch), the control socket
+ * (daemon.h), signals.  Privileges are dropped once both are open.
+ */
+#include <sys/random.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <event2/event.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "privdrop.h"
+#include "relay6to4/r64.h"
+#include "tun.h"
+#include "tunbatch.h"
+
+#define RELAY6TO4_CONF	"/etc/justforward/relay6to4.conf"
+/* The TUN takes any size, so that oversize packets reach our PTB path. */
+#define RELAY6TO4_TUN_MTU	65535
+
+static void
+r64_status(void *arg, struct ctl_reply *rep)
+{
+	const struct r64	*r = arg;
+	char			 buf[INET_ADDRSTRLEN];
+
+	ctl_reply_printf(rep, "interface %s", r->conf.ifname);
+	ctl_reply_printf(rep, "source %s",
+	    inet_ntop(AF_INET, &r->conf.source, buf, sizeof(buf)));
+	ctl_reply_printf(rep, "mtu %u", r->conf.mtu);
+}
+
+static void
+r64_load_config(const struct daemon_opts *o, struct r64_conf *cfg)
+{
+	char	err[1024];
+
+	if (conf_load(o->conf_path, r64_conf_keys, cfg, err,
+	    sizeof(err)) == -1 ||
+	    r64_conf_check(o->conf_path, cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	if (o->check_only) {
+		conf_print(stdout, r64_conf_keys, cfg);
+		exit(fflush(stdout) == 0 ? 0 : 1);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct r64	 r;
+	static struct tunbatch	 tb;
+	struct daemon_opts	 o;
+	struct daemon		 d;
+	struct r64_conf		 cfg;
+	struct tun_dev		 tun;
+	struct event		*ev_tun;
+	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
+	char			 abuf[INET_ADDRSTRLEN];
+
+	daemon_opts_parse(&o, "relay6to4", RELAY6TO4_CONF, argc, argv);
+	r64_load_config(&o, &cfg);
+	daemon_init(&d, "relay6to4", &o);
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+		fatal("getrandom");
+	r64_init(&r, &cfg, seed);
+	if (tun_open(cfg.ifname, 0, &tun) == -1)
+		fatal("tun_open %s", cfg.ifname);
+	if (tun_configure(&tun, RELAY6TO4_TUN_MTU, cfg.txqueuelen) == -1)
+		fatal("tun_configure %s", tun.name);
+	if (tunbatch_init(&tb, tun.fd, cfg.batch, r64_verdict, &r) == -1)
+		fatal("tunbatch");
+	if (daemon_ctl_open(&d, cfg.ctlsock, &r.cnt, r64_status, &r, NULL,
+	    NULL) == -1)
+		fatalx("control socket %s", cfg.ctlsock);
+	if (privdrop(cfg.user, NULL, 0) == -1)
+		fatalx("privilege drop failed");
+
+	ev_tun = event_new(d.base, tun.fd, EV_READ | EV_PERSIST,
+	    tunbatch_event_cb, &tb);
+	if (ev_tun == NULL || event_add(ev_tun, NULL) == -1)
+		fatalx("event setup");
+	log_info("relaying on %s, source %s", tun.name,
+	    inet_ntop(AF_INET, &cfg.source, abuf, sizeof(abuf)));
+	daemon_ready(&d);
+	daemon_run(&d);
+
+	event_free(ev_tun);
+	tunbatch_free(&tb);
+	tun_close(&tun);
+	r64_free(&r);
+	daemon_fini(&d);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * relay6to4 configuration keys (see deploy/relay6to4.conf) and the checks
+ * that need more than a type: the outer source must be a unique
+ * 192.88.99.X, never the shared anycast 192.88.99.1 (RFC 3068 4.2.6,
+ * conformance.md A24).
+ */
+#include <sys/types.h>
+#include <arpa/inet.h>
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "r64.h"
+#include "sixtofour.h"
+
+#define K(name, type, field, dflt, req, min, max, help) \
+	{ name, type, offsetof(struct r64_conf, field), dflt, req, min, max, \
+	    NULL, help }
+
+const struct conf_key r64_conf_keys[] = {
+	K("InterfaceName", CONF_STR, ifname, "relay6to4", 0, 0, 0,
+	    "TUN device the IPv6 side routes 2002::/16 into"),
+	K("ControlSocket", CONF_STR, ctlsock, "/run/justforward/relay6to4.sock",
+	    0, 0, 0, "control socket path"),
+	K("User", CONF_STR, user, "", 0, 0, 0,
+	    "user to run as after opening the TUN (empty: stay root)"),
+	K("SourceAddress", CONF_IPV4, source, NULL, 1, 0, 0,
+	    "outer IPv4 source: this node's unique 192.88.99.X"),
+	K("RelayAddress", CONF_PREFIX_LIST, relay_addrs, "192.88.99.1/32", 0,
+	    0, 0, "IPv4 addresses of the relay system (/32 each), loop checks"),
+	K("NativeAddress", CONF_IPV6, native, "::", 0, 0, 0,
+	    "source of ICMPv6 errors (::: 2002:SourceAddress::1)"),
+	K("Bogon100_64", CONF_BOOL, bogon100_64, "no", 0, 0, 0,
+	    "also refuse 100.64.0.0/10 (RFC 6598) as a 6to4 address"),
+	K("LocalSubnet", CONF_PREFIX_LIST, subnets, NULL, 0, 0, 0,
+	    "IPv4 subnets of the relay; their broadcast address is refused"),
+	K("MTU", CONF_U32, mtu, "1480", 0, 1280, 65515,
+	    "tunnel MTU: larger IPv6 packets get Packet Too Big"),
+	K("TTL", CONF_U32, ttl, "64", 0, 1, 255, "outer IPv4 TTL"),
+	K("DontFragment", CONF_BOOL, dont_fragment, "no", 0, 0, 0,
+	    "set DF on the outer header (RFC 3056 4 says no)"),
+	K("TxQueueLen", CONF_U32, txqueuelen, "10000", 0, 1, 1000000,
+	    "TUN transmit queue length"),
+	K("Batch", CONF_U32, batch, "64", 0, 1, TB_BATCH_MAX,
+	    "packets read per wakeup"),
+	K("IcmpRate", CONF_U32, icmp_rate, "100", 0, 1, 1000000,
+	    "ICMPv6 errors per second"),
+	K("IcmpBurst", CONF_U32, icmp_burst, "50", 0, 1, 1000000,
+	    "ICMPv6 error burst"),
+	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+/* Line of the first "key ..." in file, 0 if absent (for error messages). */
+static unsigned int
+r64_conf_line(const char *file, const char *key)
+{
+	char		 line[1100], *s;
+	unsigned int	 n = 0, found = 0;
+	size_t		 klen = strlen(key);
+	FILE		*f;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		if (strncasecmp(s, key, klen) == 0 &&
+		    (s[klen] == ' ' || s[klen] == '\t'))
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
+
+static int
+r64_conf_fail(const char *file, const char *key, char *err, size_t errlen,
+    const char *why)
+{
+	snprintf(err, errlen, "%s:%u: %s: %s", file, r64_conf_line(file, key),
+	    key, why);
+	return -1;
+}
+
+int
+r64_conf_check(const char *file, const struct r64_conf *c, char *err,
+    size_t errlen)
+{
+	size_t	i;
+
+	if (ntohl(c->source.s_addr) == SIXTOFOUR_ANYCAST)
+		return r64_conf_fail(file, "SourceAddress", err, errlen,
+		    "192.88.99.1 is the shared anycast address; use this "
+		    "node's unique 192.88.99.X");
+	if (sixtofour_v4_bogon_noanycast(c->source, 0))
+		return r64_conf_fail(file, "SourceAddress", err, errlen,
+		    "not a global unicast address");
+	for (i = 0; i < c->relay_addrs.n; i++)
+		if (c->relay_addrs.p[i].af != AF_INET ||
+		    c->relay_addrs.p[i].len != 32)
+			return r64_conf_fail(file, "RelayAddress", err, errlen,
+			    "expected an IPv4 address/32");
+	for (i = 0; i < c->subnets.n; i++)
+		if (c->subnets.p[i].af != AF_INET || c->subnets.p[i].len > 30)
+			return r64_conf_fail(file, "LocalSubnet", err, errlen,
+			    "expected an IPv4 subnet of /30 or shorter");
+	return 0;
+}
