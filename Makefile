@@ -49,6 +49,9 @@ PROG_BINS := $(foreach p,$(PROGS),$(BUILD)/$(p))
 UNIT_BINS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
 
+# Keep objects that pattern chains would otherwise delete as intermediates.
+.SECONDARY:
+
 .PHONY: all check unit netns bench demo demo-down deps clean analyze install fuzz tools
 all: $(PROG_BINS)
 

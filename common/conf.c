@@ -550,14 +550,22 @@ conf_load(const char *path, const struct conf_key *keys, void *cfg,
 	return r;
 }
 
-/* Quote only when a bare value would read back differently. */
+/*
+ * Quote a value with blanks or '#', so that it reads as one word.  A quoted
+ * value cannot hold '"' (no escapes), so one that has both blanks and '"'
+ * stays bare: the parser takes the rest of the line as the value anyway.
+ */
 static void
 conf_print_str(FILE *f, const char *name, const char *s)
 {
 	size_t	n = strlen(s);
+	int	quote;
 
-	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[0] == '"' ||
-	    s[n - 1] == ' ' || s[n - 1] == '\t' || strchr(s, '#') != NULL)
+	quote = n == 0 || s[0] == '"' || s[0] == ' ' || s[0] == '\t' ||
+	    s[n - 1] == ' ' || s[n - 1] == '\t' || strchr(s, '#') != NULL;
+	if (!quote && strpbrk(s, " \t") != NULL && strchr(s, '"') == NULL)
+		quote = 1;
+	if (quote)
 		fprintf(f, "%s \"%s\"\n", name, s);
 	else
 		fprintf(f, "%s %s\n", name, s);

@@ -208,13 +208,25 @@ static void
 ctl_client_reject(struct ctl_client *c, const char *why)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	char		 line[128];
+	int		 n;
 
 	c->closing = 1;
+	/*
+	 * Too much unread output: it is thrown away with the connection (a
+	 * bufferevent's output cannot be drained from the front), and the
+	 * error goes straight to the socket, best effort.
+	 */
+	if (evbuffer_get_length(out) > CTL_OUT_MAX) {
+		n = snprintf(line, sizeof(line), "error %s\n", why);
+		(void)send(bufferevent_getfd(c->bev), line, (size_t)n,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		ctl_client_free(c);
+		return;
+	}
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setcb(c->bev, NULL, ctl_drained_cb, ctl_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
-	if (evbuffer_get_length(out) > CTL_OUT_MAX)
-		evbuffer_drain(out, evbuffer_get_length(out));
 	evbuffer_add_printf(out, "error %s\n", why);
 	bufferevent_enable(c->bev, EV_WRITE);
 }

@@ -1,0 +1,433 @@
+/*
+ * Control socket: a real daemon (daemon.c + ctl.c) runs its libevent loop
+ * in a child process on a temporary socket; the test talks to it as
+ * relayctl and bgpglue do.  Covers status/stats, daemon commands with
+ * arguments, error replies, pipelining, the bounds (line length, client
+ * count, unread replies) and a clean stop on SIGTERM.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "counters.h"
+#include "ctl.h"
+#include "daemon.h"
+
+#define T_COUNTERS(X) \
+	X(T_FORWARDED, "forwarded") \
+	X(T_DROP_A, "drop_a") \
+	X(T_DROP_B, "drop_b")
+enum t_counter { T_COUNTERS(COUNTER_ENUM) T_NCOUNTERS };
+static const char *const t_names[] = { T_COUNTERS(COUNTER_NAME) };
+
+static char	sockpath[64];
+static pid_t	server_pid;
+
+static void
+t_status(void *arg, struct ctl_reply *r)
+{
+	ctl_reply_printf(r, "peers %d", *(int *)arg);
+}
+
+static int
+t_echo(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	int	i;
+
+	ck_assert_int_eq(*(int *)arg, 7);
+	ctl_reply_printf(r, "argc %d", argc);
+	for (i = 1; i < argc; i++)
+		ctl_reply_printf(r, "arg%d %s", i, argv[i]);
+	return 0;
+}
+
+static int
+t_fail(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	(void)arg;
+	(void)argc;
+	(void)argv;
+	ctl_reply_printf(r, "partial 1");
+	ctl_reply_error(r, "no such peer");
+	return -1;
+}
+
+static int
+t_silentfail(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	(void)arg;
+	(void)argc;
+	(void)argv;
+	(void)r;
+	return -1;
+}
+
+static int
+t_forge(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	(void)arg;
+	(void)argc;
+	(void)argv;
+	ctl_reply_printf(r, "name evil\nok");
+	return 0;
+}
+
+static int
+t_big(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	int	i;
+
+	(void)arg;
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < 1000; i++)	/* ~100 KB */
+		ctl_reply_printf(r, "row%04d %090d", i, i);
+	return 0;
+}
+
+static const struct ctl_command t_cmds[] = {
+	{ "echo", t_echo, "print the arguments" },
+	{ "fail", t_fail, "always fails" },
+	{ "silentfail", t_silentfail, "fails without a reason" },
+	{ "forge", t_forge, "tries to forge a line" },
+	{ "big", t_big, "a large reply" },
+	{ NULL, NULL, NULL }
+};
+
+/* The daemon: exits 0 only after a clean SIGTERM stop. */
+static void
+server_main(int readyfd)
+{
+	struct daemon_opts	o;
+	struct daemon		d;
+	struct counters		c;
+	struct stat		st;
+	int			peers = 7;
+
+	memset(&o, 0, sizeof(o));
+	o.foreground = 1;
+	daemon_init(&d, "ctltest", &o);
+	counters_init(&c, t_names, T_NCOUNTERS);
+	counters_add(&c, T_FORWARDED, 42);
+	counters_inc(&c, T_DROP_A);
+	counters_add(&c, T_DROP_B, 2);
+	if (daemon_ctl_open(&d, sockpath, &c, t_status, &peers, t_cmds,
+	    &peers) == -1)
+		_exit(2);
+	daemon_ready(&d);
+	if (write(readyfd, "r", 1) != 1)
+		_exit(3);
+	close(readyfd);
+	if (daemon_run(&d) != 0 || d.stop_signal != SIGTERM)
+		_exit(4);
+	daemon_fini(&d);
+	counters_free(&c);
+	/* The socket file goes away with the server. */
+	if (stat(sockpath, &st) == 0)
+		_exit(5);
+	_exit(0);
+}
+
+static void
+setup(void)
+{
+	int	p[2];
+	char	c;
+
+	snprintf(sockpath, sizeof(sockpath), "/tmp/ctl_test.%ld.sock",
+	    (long)getpid());
+	ck_assert_int_eq(pipe(p), 0);
+	server_pid = fork();
+	ck_assert_int_ne(server_pid, -1);
+	if (server_pid == 0) {
+		close(p[0]);
+		server_main(p[1]);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+}
+
+static void
+teardown(void)
+{
+	int	status;
+
+	kill(server_pid, SIGTERM);
+	ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "server exit status %d", status);
+}
+
+static int
+call(int fd, const char *cmd, char *buf, size_t len)
+{
+	return ctl_client_call(fd, cmd, buf, len, 5000);
+}
+
+/* Read until EOF (or 5 s): what a disconnected client saw last. */
+static size_t
+read_to_eof(int fd, char *buf, size_t len)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	size_t		off = 0;
+	ssize_t		n;
+
+	while (off + 1 < len && poll(&pfd, 1, 5000) == 1) {
+		if ((n = read(fd, buf + off, len - off - 1)) <= 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	ck_assert_msg(poll(&pfd, 1, 0) == 1 && read(fd, buf + off, 1) == 0,
+	    "connection still open after %zu bytes: %.80s", off, buf);
+	return off;
+}
+
+START_TEST(test_status_and_stats)
+{
+	char	buf[4096], want[256];
+	int	fd;
+
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, "status", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "daemon ctltest\npid %ld\n"
+	    "state running\nuptime_s 0\ndrops 3\npeers 7\nok\n",
+	    (long)server_pid);
+	ck_assert_str_eq(buf, want);
+	ck_assert_int_eq(call(fd, "stats", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "forwarded 42\ndrop_a 1\ndrop_b 2\nok\n");
+	ck_assert_int_eq(call(fd, "status extra", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "error usage: status\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_commands_and_errors)
+{
+	char	buf[4096];
+	int	fd;
+
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, "echo  a\tb ", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "argc 3\narg1 a\narg2 b\nok\n");
+	ck_assert_int_eq(call(fd, "echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16",
+	    buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "error too many arguments\n");
+	ck_assert_int_eq(call(fd, "nope", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "error unknown command 'nope' (try help)\n");
+	ck_assert_int_eq(call(fd, "fail", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "partial 1\nerror no such peer\n");
+	ck_assert_int_eq(call(fd, "silentfail", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "error silentfail failed\n");
+	/* A newline inside a value cannot end the reply early. */
+	ck_assert_int_eq(call(fd, "forge", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "name evil?ok\nok\n");
+	ck_assert_int_eq(call(fd, "help", buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "status "));
+	ck_assert_ptr_nonnull(strstr(buf, "echo print the arguments\n"));
+	/* The connection is still usable after all those errors. */
+	ck_assert_int_eq(call(fd, "echo x", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "argc 2\narg1 x\nok\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_pipelined_and_blank_lines)
+{
+	static const char req[] = "\n\r\necho 1\r\n  \nstats\necho 2\n";
+	char	buf[4096];
+	size_t	off = 0;
+	ssize_t	n;
+	int	fd;
+
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(write(fd, req, sizeof(req) - 1),
+	    (ssize_t)sizeof(req) - 1);
+	shutdown(fd, SHUT_WR);
+	/* Blank lines get no reply; the rest in order; EOF closes. */
+	while ((n = read(fd, buf + off, sizeof(buf) - off - 1)) > 0)
+		off += (size_t)n;
+	buf[off] = '\0';
+	ck_assert_str_eq(buf, "argc 2\narg1 1\nok\n"
+	    "forwarded 42\ndrop_a 1\ndrop_b 2\nok\n"
+	    "argc 2\narg1 2\nok\n");
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_oversized_line_disconnects)
+{
+	char	line[CTL_LINE_MAX + 64], buf[4096];
+	int	fd, fd2;
+
+	ck_assert_int_ne(fd2 = ctl_client_connect(sockpath), -1);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	memset(line, 'a', sizeof(line));
+	/* No newline at all: the server gives up at the bound. */
+	ck_assert_int_eq(write(fd, line, sizeof(line)), (ssize_t)sizeof(line));
+	read_to_eof(fd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "error line too long\n");
+	close(fd);
+	/* A complete line that is too long, after a good command. */
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	memcpy(line, "echo ok\n", 8);
+	line[sizeof(line) - 1] = '\n';
+	ck_assert_int_eq(write(fd, line, sizeof(line)), (ssize_t)sizeof(line));
+	read_to_eof(fd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "argc 2\narg1 ok\nok\nerror line too long\n");
+	close(fd);
+	/* A line of exactly CTL_LINE_MAX bytes is accepted. */
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	memset(line, 'b', CTL_LINE_MAX);
+	memcpy(line, "echo ", 5);
+	line[CTL_LINE_MAX] = '\0';
+	ck_assert_int_eq(call(fd, line, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(strlen(buf), strlen("argc 2\narg1 \nok\n") +
+	    CTL_LINE_MAX - 5);
+	close(fd);
+	/* The other client never noticed. */
+	ck_assert_int_eq(call(fd2, "echo still", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "argc 2\narg1 still\nok\n");
+	close(fd2);
+}
+END_TEST
+
+START_TEST(test_client_limit)
+{
+	int	fds[CTL_CLIENTS_MAX], fd, i;
+	char	buf[4096];
+
+	for (i = 0; i < CTL_CLIENTS_MAX; i++) {
+		ck_assert_int_ne(fds[i] = ctl_client_connect(sockpath), -1);
+		/* A round trip makes sure the server has accepted it. */
+		ck_assert_int_eq(call(fds[i], "echo", buf, sizeof(buf)), 0);
+	}
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	read_to_eof(fd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "error too many clients\n");
+	close(fd);
+	/* Once one leaves, a new client gets in. */
+	close(fds[0]);
+	ck_assert_int_eq(call(fds[1], "echo", buf, sizeof(buf)), 0);
+	ck_assert_int_ne(fds[0] = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fds[0], "echo in", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "argc 2\narg1 in\nok\n");
+	for (i = 0; i < CTL_CLIENTS_MAX; i++)
+		close(fds[i]);
+}
+END_TEST
+
+START_TEST(test_unread_replies_disconnect)
+{
+	char	buf[4096];
+	int	fd;
+
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	/* Three ~100 KB replies requested at once exceed CTL_OUT_MAX. */
+	ck_assert_int_eq(write(fd, "big\nbig\nbig\n", 12), 12);
+	read_to_eof(fd, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "error client does not read replies\n");
+	close(fd);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, "echo", buf, sizeof(buf)), 0);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_client_errors)
+{
+	char	buf[64];
+	int	fd;
+
+	ck_assert_int_eq(ctl_client_connect("/nonexistent/ctl.sock"), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	/* A reply that does not fit the caller's buffer. */
+	ck_assert_int_eq(call(fd, "stats", buf, 8), -1);
+	ck_assert_int_eq(errno, EMSGSIZE);
+	close(fd);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, "two\nlines", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	close(fd);
+}
+END_TEST
+
+/* No server from setup(): ctl_server_open on its own. */
+START_TEST(test_open_refuses_non_socket)
+{
+	struct ctl_command	 none[] = { { NULL, NULL, NULL } };
+	char			 path[] = "/tmp/ctl_test_file.XXXXXX";
+	int			 fd;
+
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	close(fd);
+	ck_assert_ptr_null(ctl_server_open(NULL, path, none, NULL));
+	ck_assert_int_eq(errno, EEXIST);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_stale_socket_replaced)
+{
+	char	buf[256];
+	int	fd, status;
+
+	/* Kill the server hard: its socket file stays behind. */
+	kill(server_pid, SIGKILL);
+	ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+	ck_assert_int_eq(ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(errno, ECONNREFUSED);
+	setup();
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, "echo", buf, sizeof(buf)), 0);
+	close(fd);
+}
+END_TEST
+
+static Suite *
+ctl_suite(void)
+{
+	Suite	*s = suite_create("ctl");
+	TCase	*tc = tcase_create("server");
+	TCase	*tc2 = tcase_create("standalone");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_status_and_stats);
+	tcase_add_test(tc, test_commands_and_errors);
+	tcase_add_test(tc, test_pipelined_and_blank_lines);
+	tcase_add_test(tc, test_oversized_line_disconnects);
+	tcase_add_test(tc, test_client_limit);
+	tcase_add_test(tc, test_unread_replies_disconnect);
+	tcase_add_test(tc, test_client_errors);
+	tcase_add_test(tc, test_stale_socket_replaced);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc2, test_open_refuses_non_socket);
+	suite_add_tcase(s, tc2);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(ctl_suite());
+	int	 failed;
+
+	signal(SIGPIPE, SIG_IGN);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
