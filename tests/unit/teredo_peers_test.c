@@ -1,0 +1,325 @@
+/*
+ * teredod peer table on a fake clock: bubble timing (2 s spacing, 4 per
+ * 300 s, timer-driven retries without new traffic, give-up), queue bound,
+ * order and shared pool, expiry 30 s after the last receive, eviction
+ * that never takes a valid trusted client, creation rate limits, and a
+ * large table (lookups stay exact).
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "teredo.h"
+#include "teredod/peers.h"
+#include "teredod/verdict.h"
+
+#define T0	1000000ULL	/* fake clock start, ms */
+
+static const struct siphash_key	key = { 1, 2 };
+
+static struct peers_limits
+lim(uint32_t cap, uint32_t slots, uint32_t qbytes)
+{
+	struct peers_limits	l = { cap, slots, qbytes, 0, 0, 64 };
+
+	return l;
+}
+
+/* A distinct Teredo address per i (client 192.0.2.x / 198.51.100.x). */
+static struct in6_addr
+taddr(uint32_t i)
+{
+	struct teredo_addr	t;
+	struct in6_addr		a;
+
+	inet_pton(AF_INET, "203.0.113.10", &t.server);
+	t.flags = 0;
+	t.port = (uint16_t)(1024 + (i & 0x7fff));
+	t.client.s_addr = htonl(0xc6336400u + (i >> 15));	/* 198.51.100.x */
+	teredo_addr_encode(&t, &a);
+	return a;
+}
+
+START_TEST(bubble_timer_schedule)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(16, 16, 4096);
+	struct in6_addr	 a = taddr(1);
+	struct peer	*p, *d;
+	uint64_t	 now, sent[8];
+	int		 nsent = 0, giveup, gaveup_at = -1;
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	p = peers_create(&t, &a, PEER_PENDING, T0);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0), 1);	/* B20 */
+	peer_bubble_sent(&t, p, T0);
+	sent[nsent++] = T0;
+	/* No new traffic: only the 100 ms timer drives retries. */
+	for (now = T0 + 100; now < T0 + 400000; now += 100) {
+		while ((d = peers_due(&t, now, &giveup)) != NULL) {
+			ck_assert_ptr_eq(d, p);
+			if (giveup) {
+				gaveup_at = (int)(now - T0);
+				peer_give_up(&t, d, now);
+				ck_assert_int_eq(tx_peer_decide(&t, d, now),
+				    TXP_REFUSE);
+				continue;
+			}
+			ck_assert_int_eq(peer_bubble_allowed(&t, d, now), 1);
+			ck_assert_int_lt(nsent, 8);
+			sent[nsent++] = now;
+			peer_bubble_sent(&t, d, now);
+		}
+		if (gaveup_at >= 0 && t.count[PL_FAILED] == 0)
+			break;
+	}
+	ck_assert_int_eq(nsent, 4);			/* B19 */
+	ck_assert_uint_eq(sent[1] - sent[0], 2000);	/* B13: 2, 4, 6 s */
+	ck_assert_uint_eq(sent[2] - sent[1], 2000);
+	ck_assert_uint_eq(sent[3] - sent[2], 2000);
+	ck_assert_int_eq(gaveup_at, 8000);
+	/* The failed entry blocks a 5th bubble until 300 s after the 1st. */
+	ck_assert_uint_ge(now - T0, 300000);
+	ck_assert_uint_lt(now - T0, 300200);
+	ck_assert_ptr_null(peers_lookup(&t, &a));
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(bubble_spacing_rule)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(16, 16, 4096);
+	struct in6_addr	 a = taddr(2);
+	struct peer	*p;
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	p = peers_create(&t, &a, PEER_PENDING, T0);
+	peer_bubble_sent(&t, p, T0);
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0 + 100), 0);  /* B18 */
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0 + 1999), 0);
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0 + 2000), 1);
+	peer_bubble_sent(&t, p, T0 + 2000);
+	peer_bubble_sent(&t, p, T0 + 4000);
+	peer_bubble_sent(&t, p, T0 + 6000);
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0 + 60000), 0);
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0 + 299999), 0);
+	ck_assert_int_eq(peer_bubble_allowed(&t, p, T0 + 300000), 1);
+	/* A direct reply resets the budget. */
+	peer_trust(&t, p, htonl(0xc6336414), 40000, T0 + 6500);
+	ck_assert_int_eq(p->bubbles, 0);
+	ck_assert_int_eq(peer_is_valid(&t, p, T0 + 6500), 1);
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(queue_bound_order)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(16, 64, 1280);
+	struct in6_addr	 a = taddr(3);
+	struct peer	*p;
+	uint8_t		 pkt[600];
+	const struct peer_slot *s;
+	int		 i, ok = 0;
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	p = peers_create(&t, &a, PEER_PENDING, T0);
+	for (i = 0; i < 10000; i++) {
+		memset(pkt, i & 0xff, sizeof(pkt));
+		if (peer_enqueue(&t, p, pkt, 400) == 0)
+			ok++;
+		else
+			ck_assert_int_eq(peer_enqueue(&t, p, pkt, 400), -1);
+	}
+	ck_assert_int_eq(ok, 3);		/* 3 x 400 <= 1280 < 4 x 400 */
+	ck_assert_uint_eq(p->qbytes, 1200);
+	ck_assert_int_eq(peer_enqueue(&t, p, pkt, 2000), -3);
+	for (i = 0; i < 3; i++) {		/* FIFO, unlike Miredo */
+		s = peer_queue_head(&t, p);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_eq(s->data[0], i);
+		peer_queue_pop(&t, p);
+	}
+	ck_assert_ptr_null(peer_queue_head(&t, p));
+	ck_assert_uint_eq(t.slots_used, 0);
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(queue_pool_shared)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(16, 3, 4096);
+	struct in6_addr	 a = taddr(4), b = taddr(5);
+	struct peer	*p, *q;
+	uint8_t		 pkt[100] = { 0 };
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	p = peers_create(&t, &a, PEER_PENDING, T0);
+	q = peers_create(&t, &b, PEER_PENDING, T0);
+	ck_assert_int_eq(peer_enqueue(&t, p, pkt, 100), 0);
+	ck_assert_int_eq(peer_enqueue(&t, p, pkt, 100), 0);
+	ck_assert_int_eq(peer_enqueue(&t, q, pkt, 100), 0);
+	ck_assert_int_eq(peer_enqueue(&t, q, pkt, 100), -2);
+	peers_delete(&t, p);			/* frees its slots */
+	ck_assert_uint_eq(t.slots_used, 1);
+	ck_assert_int_eq(peer_enqueue(&t, q, pkt, 100), 0);
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(expiry_valid_30s)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(16, 16, 4096);
+	struct in6_addr	 a = taddr(6);
+	struct peer	*p;
+	int		 g;
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	p = peers_create(&t, &a, PEER_TRUSTED, T0);
+	peer_trust(&t, p, htonl(0xc6336414), 40000, T0);
+	ck_assert_int_eq(tx_peer_decide(&t, p, T0 + 29999), TXP_SEND);
+	ck_assert_ptr_null(peers_due(&t, T0 + 29999, &g));
+	ck_assert_ptr_eq(peers_lookup(&t, &a), p);
+	peer_trust(&t, p, htonl(0xc6336414), 40000, T0 + 20000); /* refresh */
+	ck_assert_ptr_null(peers_due(&t, T0 + 49999, &g));
+	ck_assert_ptr_nonnull(peers_lookup(&t, &a));
+	ck_assert_int_eq(tx_peer_decide(&t, p, T0 + 50000), TXP_CREATE);
+	ck_assert_ptr_null(peers_due(&t, T0 + 50000, &g));
+	ck_assert_ptr_null(peers_lookup(&t, &a));
+	ck_assert_uint_eq(t.count[PL_TRUSTED], 0);
+	ck_assert_uint_eq(t.count[PL_FREE], 16);
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(eviction_spares_trusted)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(4, 4, 4096);
+	struct in6_addr	 a;
+	struct peer	*p;
+	uint32_t	 i;
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (i = 0; i < 2; i++) {
+		a = taddr(100 + i);
+		p = peers_create(&t, &a, PEER_TRUSTED, T0);
+		peer_trust(&t, p, htonl(0xc6336414), (uint16_t)(100 + i), T0);
+	}
+	/* A flood of fresh destinations churns the untrusted half only. */
+	for (i = 0; i < 1000; i++) {
+		a = taddr(1000 + i);
+		ck_assert_ptr_nonnull(peers_create(&t, &a, PEER_PENDING,
+		    T0 + i));
+	}
+	for (i = 0; i < 2; i++) {
+		a = taddr(100 + i);
+		ck_assert_ptr_nonnull(peers_lookup(&t, &a));
+	}
+	a = taddr(1999);
+	ck_assert_ptr_nonnull(peers_lookup(&t, &a));
+	a = taddr(1000);
+	ck_assert_ptr_null(peers_lookup(&t, &a));
+	ck_assert_uint_eq(t.evicted, 998);
+	/* Full of valid trusted clients: creation refused, none evicted. */
+	for (i = 0; i < 2; i++) {
+		a = taddr(200 + i);
+		p = peers_create(&t, &a, PEER_TRUSTED, T0 + 2000);
+		ck_assert_ptr_nonnull(p);
+		peer_trust(&t, p, htonl(0xc6336414), 1, T0 + 2000);
+	}
+	a = taddr(300);
+	ck_assert_ptr_null(peers_create(&t, &a, PEER_PENDING, T0 + 2001));
+	/* Once the oldest trusted one is no longer valid it can go. */
+	ck_assert_ptr_nonnull(peers_create(&t, &a, PEER_PENDING,
+	    T0 + 30000));
+	a = taddr(100);
+	ck_assert_ptr_null(peers_lookup(&t, &a));
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(rate_limit_new)
+{
+	struct peers	 t;
+	struct peers_limits l = { 16, 16, 4096, 5, 1000, 1024 };
+	struct in6_addr	 s1, s2;
+	struct in_addr	 srv;
+	int		 i, ok = 0;
+
+	inet_pton(AF_INET6, "2001:db8:1::1", &s1);
+	inet_pton(AF_INET6, "2001:db8:2::1", &s2);
+	inet_pton(AF_INET, "203.0.113.10", &srv);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (i = 0; i < 100; i++)
+		ok += peers_may_create(&t, &s1, srv, T0);
+	ck_assert_int_eq(ok, 10);		/* burst = 2 x rate */
+	ck_assert_int_eq(peers_may_create(&t, &s2, srv, T0), 1);
+	ck_assert_int_eq(peers_may_create(&t, &s1, srv, T0 + 1000), 1);
+	peers_free(&t);
+}
+END_TEST
+
+START_TEST(large_table)
+{
+	struct peers	 t;
+	struct peers_limits l = lim(200000, 16, 4096);
+	struct in6_addr	 a;
+	struct peer	*p;
+	uint32_t	 i;
+
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (i = 0; i < 200000; i++) {
+		a = taddr(i);
+		p = peers_create(&t, &a, PEER_TRUSTED, T0);
+		ck_assert_ptr_nonnull(p);
+		peer_trust(&t, p, htonl(i), 1, T0);
+	}
+	for (i = 0; i < 200000; i++) {
+		a = taddr(i);
+		p = peers_lookup(&t, &a);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(p->map_addr, htonl(i));
+	}
+	a = taddr(200001);
+	ck_assert_ptr_null(peers_lookup(&t, &a));
+	ck_assert_uint_eq(sizeof(struct peer), 64);
+	peers_free(&t);
+}
+END_TEST
+
+static Suite *
+peers_suite(void)
+{
+	Suite	*s = suite_create("teredo_peers");
+	TCase	*tc = tcase_create("peers");
+
+	tcase_add_test(tc, bubble_timer_schedule);
+	tcase_add_test(tc, bubble_spacing_rule);
+	tcase_add_test(tc, queue_bound_order);
+	tcase_add_test(tc, queue_pool_shared);
+	tcase_add_test(tc, expiry_valid_30s);
+	tcase_add_test(tc, eviction_spares_trusted);
+	tcase_add_test(tc, rate_limit_new);
+	tcase_add_test(tc, large_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(peers_suite());
+	int	 nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

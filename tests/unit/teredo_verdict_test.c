@@ -1,0 +1,284 @@
+/*
+ * teredod verdicts, one test per rule of verdict.h, on real packet bytes:
+ * native -> Teredo (B5, B8-B10, B12, B33, RFC 5991 flags) and Teredo ->
+ * native (B4, B21, B22, B25, B27, B28), nonce epochs.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "teredo.h"
+#include "teredod/peers.h"
+#include "teredod/verdict.h"
+
+#define NOW	5000000ULL
+
+static struct td_policy	pol;
+
+static struct in6_addr
+a6(const char *s)
+{
+	struct in6_addr	a;
+
+	ck_assert_int_eq(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static struct in_addr
+a4(const char *s)
+{
+	struct in_addr	a;
+
+	ck_assert_int_eq(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static void
+setup(void)
+{
+	memset(&pol, 0, sizeof(pol));
+	pol.bind_addr = a4("203.0.113.20");
+	pol.bind_port = 3545;
+	pol.mtu = 1280;
+	pol.nonce_key.k0 = 0x1234;
+	pol.nonce_key.k1 = 0x5678;
+}
+
+/* IPv6 packet src -> dst, plen bytes of payload, into buf at off. */
+static size_t
+pkt6(uint8_t *buf, size_t cap, const char *src, const char *dst,
+    uint16_t plen, uint8_t nxt, uint8_t hlim)
+{
+	struct wbuf		w;
+	struct ip6_hdr_info	h;
+
+	memset(&h, 0, sizeof(h));
+	h.plen = plen;
+	h.nxt = nxt;
+	h.hlim = hlim;
+	h.src = a6(src);
+	h.dst = a6(dst);
+	wbuf_init(&w, buf, cap);
+	ck_assert_int_eq(ip6_build(&w, &h), 0);
+	wbuf_put_zero(&w, plen);
+	ck_assert(wbuf_ok(&w));
+	return w.len;
+}
+
+/* C = 198.51.100.20:40000 via server 203.0.113.1 (conformance.md 0). */
+#define C	"2001:0:cb00:7101:0:63bf:39cc:9beb"
+#define C_RND	"2001:0:cb00:7101:3c0f:63bf:39cc:9beb"
+#define N	"2001:db8:6::2"
+
+static enum tx_action
+tx(const char *src, const char *dst, uint16_t plen, enum td_counter *c)
+{
+	uint8_t			buf[2000];
+	size_t			n = pkt6(buf, sizeof(buf), src, dst, plen, 17, 64);
+	struct tx_verdict	v;
+
+	tx_classify(&pol, buf, n, &v);
+	*c = v.counter;
+	return v.act;
+}
+
+START_TEST(tx_rules)
+{
+	enum td_counter	c;
+	uint8_t		junk[30] = { 0x60 };
+	struct tx_verdict v;
+
+	ck_assert_int_eq(tx(N, C, 20, &c), TX_PEER);
+	ck_assert_int_eq(tx(N, C_RND, 20, &c), TX_PEER);	/* B2 */
+	ck_assert_int_eq(tx(N, "2001:0:4136:e378:8000:63bf:3fff:fdd2", 20,
+	    &c), TX_PEER);					/* B12 */
+	ck_assert_int_eq(tx(N, "2001:db8:1::2", 20, &c), TX_UNREACH);
+	ck_assert_int_eq(c, D_TX_NOT_TEREDO);			/* B8 */
+	ck_assert_int_eq(tx(N, "2001:0:cb00:7101:0:63bf:f5fe:fdfc", 20, &c),
+	    TX_DROP);
+	ck_assert_int_eq(c, D_TX_CLIENT_BOGON);			/* B9 */
+	ck_assert_int_eq(tx(N, "2001:0:0a00:0001:0:63bf:39cc:9beb", 20, &c),
+	    TX_DROP);
+	ck_assert_int_eq(c, D_TX_SERVER_BOGON);			/* B10 */
+	ck_assert_int_eq(tx(N, "2001:0:cb00:7101:0:f226:34ff:8eeb", 20, &c),
+	    TX_DROP);
+	ck_assert_int_eq(c, D_TX_OWN_ADDR);			/* B33 */
+	ck_assert_int_eq(tx(N, "2001:0:cb00:7101:0:63bf:3fa7:9cff", 20, &c),
+	    TX_DROP);					/* client 192.88.99.0 */
+	ck_assert_int_eq(c, D_TX_CLIENT_BOGON);
+	ck_assert_int_eq(tx(N, C, 1360, &c), TX_PTB);		/* B5 */
+	ck_assert_int_eq(c, D_TX_TOO_BIG);
+	ck_assert_int_eq(tx(N, C, 1240, &c), TX_PEER);		/* exactly 1280 */
+	ck_assert_int_eq(tx(N, "ff0e::1", 20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_DST_MULTICAST);
+	ck_assert_int_eq(tx(C_RND, C, 20, &c), TX_DROP);	/* hairpin */
+	ck_assert_int_eq(c, D_TX_BAD_SRC);
+	ck_assert_int_eq(tx("fe80::1", C, 20, &c), TX_DROP);
+	ck_assert_int_eq(tx("::", C, 20, &c), TX_DROP);
+	tx_classify(&pol, junk, sizeof(junk), &v);
+	ck_assert_int_eq(v.act, TX_DROP);
+	ck_assert_int_eq(v.counter, D_TX_MALFORMED);
+}
+END_TEST
+
+static void
+rx(const uint8_t *buf, size_t n, const char *from, uint16_t port,
+    struct rx_verdict *v)
+{
+	rx_classify(&pol, buf, n, a4(from), port, NOW, v);
+}
+
+START_TEST(rx_rules)
+{
+	uint8_t			buf[2000];
+	size_t			n;
+	struct rx_verdict	v;
+
+	n = pkt6(buf, sizeof(buf), C, N, 20, 17, 64);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.act, RX_FORWARD);
+	ck_assert_int_eq(v.map_match, 1);
+	ck_assert_int_eq(rx_peer_check(&v, NULL, a4("198.51.100.20"), 40000),
+	    0);
+	/* B22: wrong IPv4 or port, no trusted entry. */
+	rx(buf, n, "198.51.100.21", 40000, &v);
+	ck_assert_int_eq(v.map_match, 0);
+	ck_assert_int_eq(rx_peer_check(&v, NULL, a4("198.51.100.21"), 40000),
+	    D_RX_MISMATCH);
+	rx(buf, n, "198.51.100.20", 40001, &v);
+	ck_assert_int_eq(rx_peer_check(&v, NULL, a4("198.51.100.20"), 40001),
+	    D_RX_MISMATCH);
+	/* B4: trailer allowed, only 40 + plen forwarded. */
+	rx(buf, n + 12, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.act, RX_FORWARD);
+	ck_assert_uint_eq(v.pkt.ip6_len, 60);
+	rx(buf, n - 1, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_PLEN);
+	rx(buf, 39, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_SHORT);
+	n = pkt6(buf, sizeof(buf), "2001:db8::5", N, 20, 17, 64);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_SRC_NOT_TEREDO);
+	n = pkt6(buf, sizeof(buf), C, "ff02::1", 0, 59, 1);	/* B28 */
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_DST_MULTICAST);
+	n = pkt6(buf, sizeof(buf), C, C_RND, 20, 17, 64);	/* B25 */
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_DST_TEREDO);
+	n = pkt6(buf, sizeof(buf), C, "fe80::1", 20, 17, 64);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_DST_NOT_SERVED);
+	n = pkt6(buf, sizeof(buf), C, "::1", 20, 17, 64);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_DST_NOT_SERVED);
+	n = pkt6(buf, sizeof(buf), C, "fd00::1", 20, 17, 64);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.counter, D_RX_DST_NOT_SERVED);
+}
+END_TEST
+
+START_TEST(rx_trusted_mapping)
+{
+	uint8_t			buf[200];
+	size_t			n = pkt6(buf, sizeof(buf), C, N, 8, 17, 64);
+	struct rx_verdict	v;
+	struct peer		p;
+
+	memset(&p, 0, sizeof(p));
+	p.state = PEER_TRUSTED;
+	p.map_addr = a4("198.51.100.20").s_addr;
+	p.map_port = 50000;			/* learnt from a nonce bubble */
+	rx(buf, n, "198.51.100.20", 50000, &v);
+	ck_assert_int_eq(v.map_match, 0);
+	ck_assert_int_eq(rx_peer_check(&v, &p, a4("198.51.100.20"), 50000),
+	    0);
+	ck_assert_int_eq(rx_peer_check(&v, &p, a4("198.51.100.20"), 50001),
+	    D_RX_MISMATCH);
+	p.state = PEER_PENDING;			/* not trusted: no */
+	ck_assert_int_eq(rx_peer_check(&v, &p, a4("198.51.100.20"), 50000),
+	    D_RX_MISMATCH);
+}
+END_TEST
+
+START_TEST(rx_bubble_nonce)
+{
+	uint8_t			buf[200];
+	char			dst[INET6_ADDRSTRLEN];
+	struct in6_addr		c = a6(C), nonce;
+	struct rx_verdict	v;
+	size_t			n;
+
+	/* B27: symmetric NAT reply from :50000 to our nonce address. */
+	td_nonce_addr(&pol, &c, NOW - 1000, &nonce);
+	inet_ntop(AF_INET6, &nonce, dst, sizeof(dst));
+	ck_assert_uint_eq(nonce.s6_addr[0], 0xfe);
+	n = pkt6(buf, sizeof(buf), C, dst, 0, 59, 0);
+	rx(buf, n, "198.51.100.20", 50000, &v);
+	ck_assert_int_eq(v.act, RX_BUBBLE);			/* B17 */
+	ck_assert_int_eq(v.nonce_ok, 1);
+	ck_assert_int_eq(rx_peer_check(&v, NULL, a4("198.51.100.20"), 50000),
+	    0);
+	/* Forged nonce: dropped, whatever the source. */
+	buf[39] ^= 1;
+	rx(buf, n, "198.51.100.20", 50000, &v);
+	ck_assert_int_eq(v.act, RX_BUBBLE);
+	ck_assert_int_eq(v.nonce_ok, 0);
+	ck_assert_int_eq(rx_peer_check(&v, NULL, a4("198.51.100.20"), 50000),
+	    D_RX_BAD_NONCE);
+	/* The nonce is per client: C's nonce does not vouch for another. */
+	n = pkt6(buf, sizeof(buf), C_RND, dst, 0, 59, 0);
+	rx(buf, n, "198.51.100.20", 50000, &v);
+	ck_assert_int_eq(v.nonce_ok, 0);
+	/* A bubble with a matching mapping needs no nonce. */
+	n = pkt6(buf, sizeof(buf), C, "fe80::1", 0, 59, 0);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(rx_peer_check(&v, NULL, a4("198.51.100.20"), 40000),
+	    0);
+}
+END_TEST
+
+START_TEST(nonce_epochs)
+{
+	struct in6_addr	c = a6(C), n0, n1;
+
+	td_nonce_addr(&pol, &c, NOW, &n0);
+	ck_assert_int_eq(td_nonce_check(&pol, &c, &n0, NOW), 1);
+	ck_assert_int_eq(td_nonce_check(&pol, &c, &n0,
+	    NOW + TD_NONCE_EPOCH_MS), 1);
+	ck_assert_int_eq(td_nonce_check(&pol, &c, &n0,
+	    NOW + 2 * TD_NONCE_EPOCH_MS + TD_NONCE_EPOCH_MS), 0);
+	pol.nonce_key.k0++;			/* another relay, another key */
+	td_nonce_addr(&pol, &c, NOW, &n1);
+	ck_assert_int_ne(memcmp(&n0, &n1, 16), 0);
+}
+END_TEST
+
+static Suite *
+verdict_suite(void)
+{
+	Suite	*s = suite_create("teredo_verdict");
+	TCase	*tc = tcase_create("verdict");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, tx_rules);
+	tcase_add_test(tc, rx_rules);
+	tcase_add_test(tc, rx_trusted_mapping);
+	tcase_add_test(tc, rx_bubble_nonce);
+	tcase_add_test(tc, nonce_epochs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(verdict_suite());
+	int	 nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
