@@ -49,6 +49,7 @@
 	X(SITE_TX_TO_6TO4, "tx_to_6to4_site")				\
 	X(SITE_RX_DECAP, "rx_decapsulated")				\
 	X(SITE_DROP_TUN_NOT_V6, "drop_tun_not_ipv6")			\
+	X(SITE_DROP_TUN_NOT_GLOBAL, "drop_tun_not_global")		\
 	X(SITE_DROP_TUN_BOGON_DST, "drop_tun_bogon_v4_dst")		\
 	X(SITE_DROP_TX_ERR, "drop_tx_error")				\
 	X(SITE_DROP_RX_BAD_V4, "drop_rx_bad_ipv4")			\
@@ -186,6 +187,14 @@ site_encap_dst(struct site *s, const uint8_t *pkt, size_t len,
 	pbuf_init(&p, pkt, len);
 	if (ip6_parse(&p, &h, &payload) != IP6_OK) {
 		s->c[SITE_DROP_TUN_NOT_V6]++;
+		return -1;
+	}
+	/*
+	 * The kernel's own link-scope traffic on the TUN (MLD reports,
+	 * router solicitations) never leaves the site.
+	 */
+	if (sixtofour_v6_insane(&h.dst) || sixtofour_v6_insane(&h.src)) {
+		s->c[SITE_DROP_TUN_NOT_GLOBAL]++;
 		return -1;
 	}
 	if (!sixtofour_is_6to4(&h.dst)) {

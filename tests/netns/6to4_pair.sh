@@ -1,0 +1,81 @@
+#!/bin/bash
+# The 6to4 relay pair end to end (tests/lib/topo6to4.sh): a 6to4 site
+# (userspace 6to4 router, IPv4 only uplink) and a native IPv6 host talk
+# through relay4to6 (site -> native) and relay6to4 (native -> site).
+#   1. ping -6 both ways;
+#   2. an 8 MiB TCP transfer both ways whose bytes are checked (sha256);
+#   3. the relays' "forwarded" counters moved by at least the packets the
+#      site and the native host sent through them, and no drop counter
+#      moved (the traffic is all legitimate).
+set -u
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/topo6to4.sh"
+
+PINGS=5
+BYTES=$((8 * 1024 * 1024))
+# Fewest TCP segments that can carry BYTES (MSS 1420 under a 1480 MTU).
+MIN_SEGS=$((BYTES / 1440))
+TCPCHECK=$TOP/tests/tools/tcpcheck.py
+
+for b in relay4to6 relay6to4 tests/tools/sixtofour_host; do
+	[ -x "$BUILD/$b" ] || fail "$BUILD/$b not built (make all tools)"
+done
+
+topo6to4_up || fail "topology"
+
+# counters sock: "name value" lines of every counter, sorted.
+counters() { topo6to4_ctl "$1" stats | awk 'NF == 2' | sort; }
+# delta before after name
+delta() {
+	local a b
+	a=$(awk -v k="$3" '$1 == k { print $2 }' "$1")
+	b=$(awk -v k="$3" '$1 == k { print $2 }' "$2")
+	echo $(( ${b:-0} - ${a:-0} ))
+}
+
+# Wait until the path works once, then take the counters as baseline.
+wait_until 10 ns_exec site ping -6 -c 1 -W 1 $TOPO_V6 ||
+    fail "site cannot reach $TOPO_V6 through the relays"
+counters "$TOPO_R46_CTL" >"$T/r46.before"
+counters "$TOPO_R64_CTL" >"$T/r64.before"
+
+ns_exec site ping -6 -c $PINGS -i 0.2 -W 2 $TOPO_V6 >"$T/ping1.out" ||
+    { cat "$T/ping1.out"; fail "ping -6 site -> native"; }
+pass "ping -6 site -> native: $(tail -n 1 "$T/ping1.out")"
+ns_exec v6 ping -6 -c $PINGS -i 0.2 -W 2 $TOPO_SITE6 >"$T/ping2.out" ||
+    { cat "$T/ping2.out"; fail "ping -6 native -> site"; }
+pass "ping -6 native -> site: $(tail -n 1 "$T/ping2.out")"
+
+# tcp_transfer from_ns to_ns to_addr port: client in from_ns sends BYTES.
+tcp_transfer() {
+	local srv out
+	ns_bg "$2" /usr/bin/python3 "$TCPCHECK" server "$3" "$4" 20
+	srv=$NS_LAST_PID
+	wait_until 5 sh -c "ip netns exec $(ns_name "$2") ss -Hltn | grep -q ':$4 '" ||
+	    fail "tcp server on $2 did not listen"
+	out=$(ns_exec "$1" timeout 30 /usr/bin/python3 "$TCPCHECK" client \
+	    "$3" "$4" $BYTES 20) || fail "tcp $1 -> $2: $out"
+	wait "$srv" || fail "tcp server on $2 failed"
+	pass "tcp $1 -> $2 ($BYTES bytes, sha256 equal): $out"
+}
+tcp_transfer site v6 $TOPO_V6 5001
+tcp_transfer v6 site $TOPO_SITE6 5002
+
+counters "$TOPO_R46_CTL" >"$T/r46.after"
+counters "$TOPO_R64_CTL" >"$T/r64.after"
+
+# Through relay4to6: the site's echo requests and replies (2 * PINGS) and
+# at least MIN_SEGS data segments of the first transfer; relay6to4 carries
+# the same towards the site for the second transfer.
+want=$((2 * PINGS + MIN_SEGS))
+for r in r46 r64; do
+	got=$(delta "$T/$r.before" "$T/$r.after" forwarded)
+	[ "$got" -ge "$want" ] ||
+	    fail "$r forwarded moved by $got, expected at least $want"
+	pass "$r forwarded +$got (>= $want)"
+	moved=$(join "$T/$r.before" "$T/$r.after" |
+	    awk '$1 ~ /^drop_/ && $3 != $2 { printf " %s+%d", $1, $3 - $2 }')
+	[ -z "$moved" ] || fail "$r drop counters moved:$moved"
+	pass "$r: no drop counter moved"
+done
+echo "6to4_pair: all checks passed"
