@@ -82,9 +82,18 @@ void
 daemon_config(const struct daemon_opts *o, const struct conf_key *keys,
     void *cfg)
 {
+	daemon_config_checked(o, keys, cfg, NULL);
+}
+
+void
+daemon_config_checked(const struct daemon_opts *o,
+    const struct conf_key *keys, void *cfg, daemon_conf_check_fn check)
+{
 	char	err[1024];
 
-	if (conf_load(o->conf_path, keys, cfg, err, sizeof(err)) == -1) {
+	if (conf_load(o->conf_path, keys, cfg, err, sizeof(err)) == -1 ||
+	    (check != NULL && check(o->conf_path, cfg, err,
+	    sizeof(err)) == -1)) {
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}

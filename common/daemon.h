@@ -24,6 +24,7 @@
 #ifndef JF_DAEMON_H
 #define JF_DAEMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -81,6 +82,14 @@ void	daemon_opts_parse(struct daemon_opts *, const char *progname,
  */
 void	daemon_config(const struct daemon_opts *, const struct conf_key *,
 	    void *cfg);
+/*
+ * The same with a daemon-specific check run after conf_load() (relations
+ * between keys); it returns 0, or -1 with "file:line: key: why" in err.
+ */
+typedef int	(*daemon_conf_check_fn)(const char *path, void *cfg,
+		    char *err, size_t errlen);
+void	daemon_config_checked(const struct daemon_opts *,
+	    const struct conf_key *, void *cfg, daemon_conf_check_fn);
 /* log_init, event base, SIGINT/SIGTERM handlers, SIGPIPE ignored. */
 void	daemon_init(struct daemon *, const char *name,
 	    const struct daemon_opts *);
