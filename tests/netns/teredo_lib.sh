@@ -12,11 +12,11 @@
 # Functions: tl_base (namespaces, links, server, relay), tl_client N KIND,
 # tl_teredo_addr N, tl_relay_start, tl_relay_stop, tl_stat NAME.
 
-tl_conf_relay() {
+tl_conf_relay() {	# bind-address port
 	cat >"$T/teredod.conf" <<-EOF
 	# teredod in the lab
-	BindAddress 203.0.113.30
-	BindPort 3544
+	BindAddress $1
+	BindPort $2
 	InterfaceName teredo
 	NativeAddress 2001:db8:6::1
 	ControlSocket $T/teredod.sock
@@ -24,6 +24,7 @@ tl_conf_relay() {
 	QueuePoolKiB ${TL_POOL_KIB:-4096}
 	MaxMemory ${TL_MAXMEM:-64}
 	NewPeerRatePer64 ${TL_RATE64:-100}
+	NewPeerRatePerServer ${TL_RATESRV:-20000}
 	EOF
 }
 
@@ -58,7 +59,7 @@ tl_base() {
 	ServerBindAddress 203.0.113.10
 	EOF
 	ns_bg srv miredo-server -f -c "$T/server.conf" -p "$T/server.pid"
-	tl_conf_relay
+	tl_conf_relay 203.0.113.30 3544
 	tl_relay_start
 }
 
@@ -126,4 +127,43 @@ tl_wait_client() {	# n
 tl_stat() {	# counter name -> value
 	"$BUILD/relayctl" -s "$T/teredod.sock" stats |
 	    awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# The small lab for crafted packets (no Miredo):
+#   wan (fake server 203.0.113.1 + fake clients 198.51.100.20) ── rly
+#   (teredod 203.0.113.20:3545) ── v6h (2001:db8:6::2, counts what it gets)
+tl_small() {
+	ns_new wan; ns_new rly; ns_new v6h
+	ns_link wan eth0 rly eth0
+	ns_link rly eth1 v6h eth0
+	ns_exec wan ip addr add 203.0.113.1/24 dev eth0
+	ns_exec wan ip addr add 198.51.100.20/24 dev eth0
+	ns_exec rly ip addr add 203.0.113.20/24 dev eth0
+	ns_exec rly ip route add 198.51.100.0/24 dev eth0
+	ns_exec rly ip addr add 2001:db8:6::1/64 dev eth1 nodad
+	ns_router rly
+	ns_exec rly ip tuntap add mode tun name teredo
+	ns_exec rly ip link set teredo up
+	ns_exec rly ip -6 route add 2001::/32 dev teredo
+	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
+	ns_exec v6h ip addr add 2001:db8:7::2/64 dev eth0 nodad	# another /64
+	ns_exec v6h ip -6 route add 2001::/32 via 2001:db8:6::1
+	# A misrouted prefix (B8): native, but pointed at the TUN.
+	ns_exec rly ip -6 route add 2001:db8:1::/48 dev teredo
+	ns_exec v6h ip -6 route add 2001:db8:1::/48 via 2001:db8:6::1
+	ns_exec v6h nft -f - <<-'EOF2'
+	table inet jfcount {
+		counter from_teredo { }
+		chain in { type filter hook input priority 0;
+			ip6 saddr 2001::/32 counter name from_teredo; }
+	}
+	EOF2
+	tl_conf_relay 203.0.113.20 3545
+	tl_relay_start
+}
+
+tl_py() {	# ns script args...: run a helper with scapy and the lab's env
+	local ns=$1; shift
+	ns_exec "$ns" env BUILD="$BUILD" T="$T" NS_PFX="$NS_PFX" \
+	    PYTHONPATH="$(dirname "${BASH_SOURCE[0]}")" /usr/bin/python3 "$@"
 }

@@ -1,0 +1,197 @@
+"""Crafted packets against teredod (run by teredo_drops.sh in the "wan"
+namespace of tl_small): one case per drop rule, each asserting that the
+rule's counter moved by one and that nothing was forwarded (teredod's
+rx_forwarded and the native host's nft counter both unchanged); then the
+positive cases (matching mapping, symmetric-NAT nonce bubble, first
+packet queued and delivered in order), the native-side rules, the queue
+bound under a flood to one fresh destination, and the per-/64 rate limit.
+"""
+import os
+import subprocess
+import time
+
+from teredo_fake import (CLIENT_IP, NATIVE, RELAY, FakeClients, check, decode,
+                         ip6, stats, teredo, udp_send, wait_for)
+
+SOCK = os.environ["T"] + "/teredod.sock"
+PFX = os.environ["NS_PFX"]
+C = teredo(CLIENT_IP, 40000)            # answers from its mapping
+CSYM = teredo(CLIENT_IP, 40001)         # answers from :50000 (symmetric)
+CDEAD = teredo(CLIENT_IP, 40002)        # never answers
+
+
+def native_count():
+    out = subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "nft", "list",
+                          "counter", "inet", "jfcount", "from_teredo"],
+                         capture_output=True, text=True, check=True).stdout
+    return int(out.split("packets")[1].split()[0])
+
+
+def native_send(dst, count=1, size=8, src=NATIVE, sport=7):
+    """UDP from the native host (in its namespace) to dst."""
+    code = ("import socket,sys\n"
+            "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+            "s.bind((sys.argv[3],%d))\n"
+            "for i in range(int(sys.argv[2])):\n"
+            "  s.sendto(i.to_bytes(4,'big')+b'x'*%d,(sys.argv[1],9))\n" % (sport, size))
+    subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3",
+                    "-c", code, dst, str(count), src], check=True)
+
+
+def delta(before, after, k):
+    return after.get(k, 0) - before.get(k, 0)
+
+
+def rx_drop(name, counter, src, sport, payload):
+    b, nb = stats(SOCK), native_count()
+    udp_send(src, sport, payload)
+    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 2)
+    a = stats(SOCK)
+    check(ok and delta(b, a, counter) == 1, "%s: %s +1" % (name, counter))
+    check(delta(b, a, "rx_forwarded") == 0 and native_count() == nb,
+          "%s: nothing forwarded" % name)
+
+
+fake = FakeClients()
+
+# First packet to a well-behaved client: bubble via the server, reply
+# bubble from the mapping, queued packets delivered in order.
+b = stats(SOCK)
+fake.data[40000].clear()
+native_send(C, count=3)
+check(wait_for(lambda: len(fake.data[40000]) == 3, 3),
+      "3 packets queued during the bubble exchange all delivered")
+seq = [int.from_bytes(p[48:52], "big") for p in fake.data[40000]]
+check(seq == [0, 1, 2], "queued packets delivered in order (%s)" % seq)
+check(delta(b, stats(SOCK), "bubbles_sent") == 1, "exactly one indirect bubble")
+bub = [x for x in fake.bubbles if x[1] == C]
+check(bub and bub[-1][2].startswith("fe80::"), "bubble source is the fe80:: nonce")
+
+# Symmetric NAT: the reply bubble comes from :50000 to our nonce address.
+b = stats(SOCK)
+native_send(CSYM, count=2)
+check(wait_for(lambda: len(fake.data[50000]) == 2, 3),
+      "symmetric-NAT client: queue flushed to the port the nonce bubble came from")
+a = stats(SOCK)
+check(delta(b, a, "rx_bubbles_nonce_ok") == 1, "nonce bubble accepted once")
+out = subprocess.run([os.environ["BUILD"] + "/relayctl", "-r", "-s", SOCK, "peer", CSYM],
+                     capture_output=True, text=True).stdout
+check("mapped=198.51.100.20:50000" in out and "state=trusted" in out,
+      "peer row shows the learnt mapping (%s)" % out.strip().splitlines()[0])
+
+
+# -- Teredo -> native: the positive control first (it must pass through).
+b, nb = stats(SOCK), native_count()
+udp_send("198.51.100.30", 41000, ip6(teredo("198.51.100.30", 41000), NATIVE))
+check(wait_for(lambda: native_count() == nb + 1, 2),
+      "matching mapping from a never-seen client is relayed")
+check(delta(b, stats(SOCK), "rx_from_unknown_peer") == 1, "counted as unknown peer")
+
+rx_drop("mapping mismatch (IPv4)", "drop_rx_mapping_mismatch",
+        "198.51.100.21", 40000, ip6(teredo("198.51.100.22", 40000), NATIVE))
+rx_drop("mapping mismatch (port)", "drop_rx_mapping_mismatch",
+        CLIENT_IP, 40009, ip6(teredo(CLIENT_IP, 40008), NATIVE))
+rx_drop("source not Teredo", "drop_rx_src_not_teredo",
+        CLIENT_IP, 40000, ip6("2001:db8::5", NATIVE))
+rx_drop("Teredo to Teredo", "drop_rx_dst_teredo",
+        CLIENT_IP, 40000, ip6(C, teredo("192.0.2.45", 40000)))
+rx_drop("multicast destination", "drop_rx_dst_multicast",
+        CLIENT_IP, 40000, ip6(C, "ff0e::1"))
+rx_drop("link-local destination", "drop_rx_dst_not_served",
+        CLIENT_IP, 40000, ip6(C, "fe80::1"))
+rx_drop("forged nonce bubble", "drop_rx_bubble_bad_nonce",
+        CLIENT_IP, 50005, ip6(teredo(CLIENT_IP, 40005), "fe80::1234:5678:9abc:def0",
+                                  nh=59, hlim=0))
+rx_drop("truncated auth header", "drop_rx_truncated_auth",
+        CLIENT_IP, 40000, bytes([0, 1, 5, 5, 1, 2, 3]))
+rx_drop("truncated origin indication", "drop_rx_truncated_origin",
+        CLIENT_IP, 40000, bytes([0, 0, 0xfe, 0xae, 0xfe]))
+rx_drop("short IPv6", "drop_rx_short", CLIENT_IP, 40000, ip6(C, NATIVE)[:39])
+rx_drop("payload length beyond data", "drop_rx_bad_payload_length",
+        CLIENT_IP, 40000, ip6(C, NATIVE)[:-1])
+rx_drop("hop limit 1", "drop_rx_hop_limit", CLIENT_IP, 40000,
+        ip6(C, NATIVE, hlim=1))
+check(wait_for(lambda: any(len(p) > 40 and p[40] == 3 for p in fake.data[40000]), 2),
+      "hop limit 1: ICMPv6 Time Exceeded came back to the client over Teredo")
+
+# Trailers (RFC 6081): tolerated, stripped.
+b, nb = stats(SOCK), native_count()
+udp_send(CLIENT_IP, 40000, ip6(C, NATIVE) + b"T" * 12)
+check(wait_for(lambda: native_count() == nb + 1, 2), "trailer tolerated")
+check(delta(b, stats(SOCK), "rx_forwarded_bytes") == 56, "only 40 + plen forwarded")
+
+# -- Native -> Teredo.
+def tx_drop(name, counter, dst):
+    b = stats(SOCK)
+    nbub = len(fake.bubbles)
+    native_send(dst)
+    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 2)
+    a = stats(SOCK)
+    check(ok and delta(b, a, counter) == 1, "%s: %s +1" % (name, counter))
+    time.sleep(0.1)
+    check(delta(b, a, "bubbles_sent") == 0 and delta(b, a, "tx_forwarded") == 0
+          and len(fake.bubbles) == nbub, "%s: nothing sent over IPv4" % name)
+
+
+tx_drop("private client IPv4", "drop_tx_client_not_global",
+        teredo("10.1.2.3", 40000))
+tx_drop("private server IPv4", "drop_tx_server_not_global",
+        teredo(CLIENT_IP, 40000, server="10.0.0.1"))
+tx_drop("client is our own address", "drop_tx_own_address",
+        teredo(RELAY[0], RELAY[1]))
+tx_drop("not a Teredo destination", "drop_tx_dst_not_teredo", "2001:db8:1::2")
+
+# An unreachable client: at most the queue bound is queued, 1 bubble.
+b = stats(SOCK)
+native_send(CDEAD, count=3000, size=100)
+time.sleep(0.5)
+a = stats(SOCK)
+row = subprocess.run([os.environ["BUILD"] + "/relayctl", "-r", "-s", SOCK, "peer", CDEAD],
+                     capture_output=True, text=True).stdout
+qb = int(row.split("queued_bytes=")[1].split()[0])
+check(qb <= 4096 and delta(b, a, "tx_queued") * 148 <= 4096,
+      "flood to one fresh destination: %d bytes queued (bound 4096)" % qb)
+check(delta(b, a, "drop_tx_queue_full") >= 3000 - 4096 // 148,
+      "the rest counted as drop_tx_queue_full (%d)" % delta(b, a, "drop_tx_queue_full"))
+check(delta(b, a, "bubbles_sent") == 1, "one bubble for 3000 packets")
+
+# Per-/64 rate limit on new entries (100/s, burst 200): one /64 floods,
+# another still gets its entry.
+b = stats(SOCK)
+code = ("import socket\n"
+        "s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+        "s.bind(('2001:db8:6::2',0))\n"
+        "for i in range(2000):\n"
+        "  s.sendto(b'x',('2001:0:cb00:7101:0:%x:3bea:9beb' % (1+i),9))\n")
+subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c", code],
+               check=True)
+time.sleep(0.3)
+a = stats(SOCK)
+made = delta(b, a, "peers_created")
+check(made <= 300 and delta(b, a, "drop_tx_new_peer_rate") >= 1700,
+      "2000 fresh destinations from one /64: %d entries, %d refused" %
+      (made, delta(b, a, "drop_tx_new_peer_rate")))
+b = stats(SOCK)
+native_send(teredo("192.0.2.99", 40000), src="2001:db8:7::2")
+check(wait_for(lambda: delta(b, stats(SOCK), "peers_created") == 1, 2),
+      "another /64 still creates its entry")
+
+# Bubble retries on the timer, without new traffic (CDEAD from above).
+bub = [x[0] for x in fake.bubbles if x[1] == CDEAD]
+check(wait_for(lambda: len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, 8),
+      "unanswered client: 4 bubbles in total, no new traffic needed")
+times = [x[0] for x in fake.bubbles if x[1] == CDEAD]
+gaps = [round(b2 - b1, 2) for b1, b2 in zip(times, times[1:])]
+check(all(g >= 1.95 for g in gaps), "bubbles >= 2 s apart %s" % gaps)
+b = stats(SOCK)
+check(wait_for(lambda: delta(b, stats(SOCK), "peers_given_up") >= 1, 3),
+      "given up after the 4th: queue purged")
+time.sleep(2.5)
+check(len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, "no 5th bubble")
+b = stats(SOCK)
+native_send(CDEAD)
+time.sleep(0.2)
+a = stats(SOCK)
+check(delta(b, a, "drop_tx_peer_unreachable") == 1 and delta(b, a, "bubbles_sent") == 0,
+      "new traffic to a given-up client buys no 5th bubble")
+fake.close()
