@@ -48,23 +48,6 @@ r46_status(void *arg, struct ctl_reply *rep)
 	ctl_reply_printf(rep, "frag_pending %zu", frag4_pending(r->frag));
 }
 
-static void
-r46_load_config(const struct daemon_opts *o, struct r46_conf *cfg)
-{
-	char	err[1024];
-
-	if (conf_load(o->conf_path, r46_conf_keys, cfg, err,
-	    sizeof(err)) == -1 ||
-	    r46_conf_check(o->conf_path, cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
-	}
-	if (o->check_only) {
-		conf_print(stdout, r46_conf_keys, cfg);
-		exit(fflush(stdout) == 0 ? 0 : 1);
-	}
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -80,7 +63,7 @@ main(int argc, char *argv[])
 	char			 abuf[INET_ADDRSTRLEN];
 
 	daemon_opts_parse(&o, "relay4to6", RELAY4TO6_CONF, argc, argv);
-	r46_load_config(&o, &cfg);
+	daemon_config_checked(&o, r46_conf_keys, &cfg, r46_conf_check);
 	daemon_init(&d, "relay4to6", &o);
 
 	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))

@@ -79,7 +79,7 @@ struct r46_conf {
 
 extern const struct conf_key r46_conf_keys[];
 /* Semantic checks after conf_load; -1 with "file:line: key: why". */
-int	r46_conf_check(const char *file, const struct r46_conf *, char *err,
+int	r46_conf_check(const char *file, void *r46_conf, char *err,
 	    size_t errlen);
 
 enum r46_verdict {

@@ -89,10 +89,10 @@ r46_conf_fail(const char *file, const char *key, char *err, size_t errlen,
 }
 
 int
-r46_conf_check(const char *file, const struct r46_conf *c, char *err,
-    size_t errlen)
+r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 {
-	size_t	i;
+	const struct r46_conf	*c = cfg;
+	size_t			 i;
 
 	if (sixtofour_v4_bogon_noanycast(c->anycast, 0))
 		return r46_conf_fail(file, "AnycastAddress", err, errlen,

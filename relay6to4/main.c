@@ -41,23 +41,6 @@ r64_status(void *arg, struct ctl_reply *rep)
 	ctl_reply_printf(rep, "mtu %u", r->conf.mtu);
 }
 
-static void
-r64_load_config(const struct daemon_opts *o, struct r64_conf *cfg)
-{
-	char	err[1024];
-
-	if (conf_load(o->conf_path, r64_conf_keys, cfg, err,
-	    sizeof(err)) == -1 ||
-	    r64_conf_check(o->conf_path, cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		exit(1);
-	}
-	if (o->check_only) {
-		conf_print(stdout, r64_conf_keys, cfg);
-		exit(fflush(stdout) == 0 ? 0 : 1);
-	}
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -72,7 +55,7 @@ main(int argc, char *argv[])
 	char			 abuf[INET_ADDRSTRLEN];
 
 	daemon_opts_parse(&o, "relay6to4", RELAY6TO4_CONF, argc, argv);
-	r64_load_config(&o, &cfg);
+	daemon_config_checked(&o, r64_conf_keys, &cfg, r64_conf_check);
 	daemon_init(&d, "relay6to4", &o);
 
 	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))

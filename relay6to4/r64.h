@@ -56,7 +56,7 @@ struct r64_conf {
 };
 
 extern const struct conf_key r64_conf_keys[];
-int	r64_conf_check(const char *file, const struct r64_conf *, char *err,
+int	r64_conf_check(const char *file, void *r64_conf, char *err,
 	    size_t errlen);
 
 enum r64_verdict {

@@ -85,10 +85,10 @@ r64_conf_fail(const char *file, const char *key, char *err, size_t errlen,
 }
 
 int
-r64_conf_check(const char *file, const struct r64_conf *c, char *err,
-    size_t errlen)
+r64_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 {
-	size_t	i;
+	const struct r64_conf	*c = cfg;
+	size_t			 i;
 
 	if (ntohl(c->source.s_addr) == SIXTOFOUR_ANYCAST)
 		return r64_conf_fail(file, "SourceAddress", err, errlen,

@@ -30,6 +30,23 @@ tp_a4(const char *s)
 	return a;
 }
 
+/* 1 if the 16 bytes at p are the address s. */
+static inline int
+tp_eq6(const void *p, const char *s)
+{
+	struct in6_addr	a = tp_a6(s);
+
+	return memcmp(p, &a, 16) == 0;
+}
+
+static inline int
+tp_eq4(const void *p, const char *s)
+{
+	struct in_addr	a = tp_a4(s);
+
+	return memcmp(p, &a, 4) == 0;
+}
+
 /* Plain RFC 1071: sum 16-bit big-endian words, fold, complement. */
 static inline uint16_t
 tp_csum(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
