@@ -1,0 +1,65 @@
+/*
+ * glue: bgpglue's runtime.  It wires the relay monitor (ctlmon) and the
+ * data-plane probe to the rise/fall checks, feeds the decision machine
+ * (decide), and turns its state into the zebra wanted set (zclient):
+ * announced -> prefixes with Tag, draining -> prefixes with DrainTag,
+ * anything else -> nothing.  It also covers what zebra cannot: when zebra
+ * is gone, bgpd keeps announcing the routes it had, so a relay failure
+ * in that window runs ZebraLostCommand (e.g. shut the iBGP session via
+ * vtysh); ZebraBackCommand undoes it once zebra has our routes again.
+ */
+#ifndef JF_GLUE_H
+#define JF_GLUE_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "ctl.h"
+#include "zapi.h"
+
+struct event_base;
+struct counters;
+
+struct glue_conf {
+	char			ctlsock[CONF_STR_MAX];
+	char			relay_ctl[CONF_STR_MAX];
+	char			user[CONF_STR_MAX];
+	char			zserv[CONF_STR_MAX];
+	int			profile;	/* enum zapi_profile */
+	int			rtype;		/* enum zapi_rtype */
+	uint32_t		instance;
+	uint32_t		distance;
+	uint32_t		metric;
+	uint32_t		tag;
+	uint32_t		drain_tag;
+	char			nh_ifname[CONF_STR_MAX];	/* "": blackhole */
+	struct conf_prefix_list	prefixes;
+	uint32_t		interval_ms, timeout_ms, rise, fall;
+	uint32_t		drain_ms;
+	char			drain_file[CONF_STR_MAX];
+	uint32_t		flap_window_ms, flap_max;
+	uint32_t		holddown_ms, holddown_max_ms;
+	uint32_t		zebra_backoff_max_ms;
+	char			zebra_lost_cmd[CONF_STR_MAX];
+	char			zebra_back_cmd[CONF_STR_MAX];
+};
+
+extern const struct conf_key glue_conf_keys[];
+/* Checks across keys; 0, or -1 with "file:line: key: why" in err. */
+int	glue_conf_check(const char *file, const struct glue_conf *, char *err,
+	    size_t errlen);
+/* The route bgpglue sends for one configured prefix. */
+void	glue_conf_route(const struct glue_conf *, size_t i, uint32_t tag,
+	    uint32_t ifindex, struct zapi_route *);
+
+struct glue;
+
+struct glue *glue_new(struct event_base *, const struct glue_conf *);
+void	glue_start(struct glue *);
+void	glue_free(struct glue *);
+const struct counters *glue_counters(const struct glue *);
+/* Control socket: status lines and the drain/undrain commands. */
+void	glue_status(void *glue, struct ctl_reply *);
+extern const struct ctl_command glue_ctl_commands[];
+
+#endif /* JF_GLUE_H */
