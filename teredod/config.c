@@ -3,6 +3,8 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "peers.h"
@@ -33,7 +35,7 @@ const struct conf_key td_conf_keys[] = {
 	    10000000, "new peers/s per native source /64 (0 = no limit)"),
 	K("NewPeerRatePerServer", CONF_U32, new_peer_rate_per_server, "20000",
 	    0, 0, 10000000, "new peers/s per Teredo server (0 = no limit)"),
-	K("MaxMemory", CONF_U32, max_memory_mib, "256", 0, 1, 65536,
+	K("MaxMemory", CONF_U32, max_memory_mib, "128", 0, 1, 65536,
 	    "MiB the peer table and queue pool may take"),
 	K("ICMPv6Rate", CONF_U32, icmp6_rate, "10", 0, 0, 100000,
 	    "ICMPv6 errors per second"),
@@ -43,7 +45,7 @@ const struct conf_key td_conf_keys[] = {
 	    "TUN txqueuelen (0 = kernel default)"),
 	K("User", CONF_STR, user, "", 0, 0, 0,
 	    "user to run as after setup (empty: stay root, no capabilities)"),
-	K("ControlSocket", CONF_STR, control_socket, "/run/teredod.sock", 0,
+	K("ControlSocket", CONF_STR, control_socket, "/run/justforward/teredod.sock", 0,
 	    0, 0, "control socket path"),
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
@@ -60,18 +62,49 @@ td_limits_from_config(const struct td_config *c, struct peers_limits *l)
 	l->rate_buckets = TD_RATE_BUCKETS;
 }
 
-int
-td_config_check(const struct td_config *c, char *err, size_t errlen)
+/* Line of the first "key ..." in file, 0 if absent (for messages). */
+static unsigned int
+td_config_line(const char *file, const char *key)
 {
-	struct peers_limits	l;
-	size_t			need;
+	char		 line[1100], *s;
+	unsigned int	 n = 0, found = 0;
+	size_t		 klen = strlen(key);
+	FILE		*f;
 
+	if ((f = fopen(file, "r")) == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		if (strncasecmp(s, key, klen) == 0 &&
+		    (s[klen] == ' ' || s[klen] == '\t'))
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
+
+int
+td_config_check(const char *file, void *cfgp, char *err, size_t errlen)
+{
+	const struct td_config	*c = cfgp;
+	struct peers_limits	 l;
+	size_t			 need;
+
+	if (c->bind_address.s_addr == INADDR_ANY) {
+		snprintf(err, errlen, "%s:%u: BindAddress: must be one address "
+		    "of this host (packets to clients leave from it)", file,
+		    td_config_line(file, "BindAddress"));
+		return -1;
+	}
 	td_limits_from_config(c, &l);
 	need = peers_memory(&l);
 	if (need > (size_t)c->max_memory_mib * 1024 * 1024) {
-		snprintf(err, errlen, "MaxMemory: %u MiB is less than the %zu "
-		    "MiB that PeerCapacity and QueuePoolKiB need",
-		    c->max_memory_mib, (need + (1 << 20) - 1) >> 20);
+		snprintf(err, errlen, "%s:%u: MaxMemory: %u MiB is less than "
+		    "the %zu MiB that PeerCapacity and QueuePoolKiB need", file,
+		    td_config_line(file, "MaxMemory"), c->max_memory_mib,
+		    (need + (1 << 20) - 1) >> 20);
 		return -1;
 	}
 	return 0;

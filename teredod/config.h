@@ -5,6 +5,7 @@
 #ifndef TD_CONFIG_H
 #define TD_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -33,7 +34,10 @@ struct td_config {
 
 extern const struct conf_key td_conf_keys[];
 
-/* Cross-key checks (memory bound); 0 or -1 with a "key: why" in err. */
-int	td_config_check(const struct td_config *, char *err, size_t errlen);
+/*
+ * Checks across keys (memory bound, BindAddress set): 0, or -1 with
+ * "file:line: key: why" in err (daemon_conf_check_fn).
+ */
+int	td_config_check(const char *file, void *cfg, char *err, size_t errlen);
 
 #endif /* TD_CONFIG_H */

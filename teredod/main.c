@@ -28,14 +28,9 @@ main(int argc, char **argv)
 	struct daemon		 d;
 	static struct td_config	 cfg;
 	static struct relay	 r;
-	char			 err[256];
 
 	daemon_opts_parse(&o, "teredod", TEREDOD_CONF, argc, argv);
-	daemon_config(&o, td_conf_keys, &cfg);
-	if (td_config_check(&cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s: %s\n", o.conf_path, err);
-		return 1;
-	}
+	daemon_config_checked(&o, td_conf_keys, &cfg, td_config_check);
 	daemon_init(&d, "teredod", &o);
 	if (relay_open(&r, &cfg) == -1)
 		fatalx("cannot set up the relay");
