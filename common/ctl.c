@@ -143,8 +143,12 @@ ctl_server_close(struct ctl_server *srv)
 
 	if (srv == NULL)
 		return;
-	while ((c = TAILQ_FIRST(&srv->clients)) != NULL)
-		ctl_client_free(c);
+	while ((c = TAILQ_FIRST(&srv->clients)) != NULL) {
+		TAILQ_REMOVE(&srv->clients, c, entry);
+		bufferevent_free(c->bev);
+		free(c);
+	}
+	srv->nclients = 0;
 	evconnlistener_free(srv->listener);
 	unlink(srv->path);
 	free(srv);

@@ -1,14 +1,17 @@
 #!/bin/sh
 # Runs every test tier and prints one closing line "checks: N passed, N failed".
-# Usage: run-all.sh [unit|config|netns]...   (default: all tiers)
+# Usage: run-all.sh [unit|config|build|fuzz|netns]...   (default: all tiers)
 # Tiers: unit (Check programs under $BUILD/tests/unit), config (golden files),
+# build (the whole tree again with clang into $BUILD-clang), fuzz (builds
+# tests/fuzz/*.c into $BUILD-fuzz, runs each FUZZ_TIME seconds, default 10),
 # netns (tests/netns/*.sh, as root, each creates and removes its namespaces).
 # NETNS_FILTER=pattern runs only matching netns tests.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$top/build}
 export BUILD TOP="$top"
-tiers=${*:-unit config netns}
+tiers=${*:-unit config build fuzz netns}
+MAKE=${MAKE:-make}
 pass=0 fail=0 failed=""
 log=$(mktemp -d /tmp/jf-check.XXXXXX)
 
@@ -37,6 +40,16 @@ for tier in $tiers; do
 		for t in "$top"/tests/config/*.sh; do
 			[ -f "$t" ] || continue
 			run_one "config/$(basename "$t" .sh)" sh "$t"
+		done ;;
+	build)
+		run_one "build/clang" $MAKE -C "$top" --no-print-directory -j2 \
+		    BUILD="$BUILD" clang ;;
+	fuzz)
+		run_one "fuzz/build" $MAKE -C "$top" --no-print-directory -j2 \
+		    BUILD="$BUILD" fuzz
+		for t in "$BUILD"-fuzz/tests/fuzz/*; do
+			[ -x "$t" ] && [ -f "$t" ] || continue
+			run_one "fuzz/$(basename "$t")" sh "$top/tests/lib/fuzz.sh" "$t"
 		done ;;
 	netns)
 		for t in "$top"/tests/netns/*.sh; do
