@@ -2,6 +2,7 @@
  * Shared daemon wiring, see daemon.h.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 static void	daemon_usage(const char *, int) __attribute__((noreturn));
 static void	daemon_signal_cb(evutil_socket_t, short, void *);
 static int	daemon_ctl_extra(void *, int, char **, struct ctl_reply *);
+static void	daemon_ctl_mkdir(const char *);
 
 static const struct ctl_command daemon_std_cmds[] = {
 	{ "status", daemon_ctl_status, "daemon, pid, state, uptime and more" },
@@ -166,6 +168,25 @@ daemon_ctl_extra(void *arg, int argc, char **argv, struct ctl_reply *r)
 	return -1;
 }
 
+/*
+ * Create the socket's directory (/run/justforward) when it is missing, as
+ * systemd's RuntimeDirectory= would; a failure shows up in the bind.
+ */
+static void
+daemon_ctl_mkdir(const char *path)
+{
+	char	dir[256], *slash;
+
+	if (strlen(path) >= sizeof(dir))
+		return;
+	strcpy(dir, path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		log_warn("mkdir %s", dir);
+}
+
 int
 daemon_ctl_open(struct daemon *d, const char *path,
     const struct counters *cnt, daemon_status_fn status_fn, void *status_arg,
@@ -179,6 +200,7 @@ daemon_ctl_open(struct daemon *d, const char *path,
 	d->status_arg = status_arg;
 	d->cmds = cmds;
 	d->cmd_arg = cmd_arg;
+	daemon_ctl_mkdir(path);
 	for (c = cmds; c != NULL && c->name != NULL; c++)
 		n++;
 	n += sizeof(daemon_std_cmds) / sizeof(daemon_std_cmds[0]);

@@ -6,6 +6,7 @@
  * count, unread replies) and a clean stop on SIGTERM.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -31,6 +32,7 @@
 enum t_counter { T_COUNTERS(COUNTER_ENUM) T_NCOUNTERS };
 static const char *const t_names[] = { T_COUNTERS(COUNTER_NAME) };
 
+static char	sockdir[48];
 static char	sockpath[64];
 static pid_t	server_pid;
 
@@ -145,12 +147,15 @@ setup(void)
 	int	p[2];
 	char	c;
 
-	snprintf(sockpath, sizeof(sockpath), "/tmp/ctl_test.%ld.sock",
-	    (long)getpid());
+	/* The daemon creates the socket's directory, as in /run/justforward. */
+	snprintf(sockdir, sizeof(sockdir), "/tmp/ctl_test.%ld", (long)getpid());
+	snprintf(sockpath, sizeof(sockpath), "%s/ctltest.sock", sockdir);
 	ck_assert_int_eq(pipe(p), 0);
 	server_pid = fork();
 	ck_assert_int_ne(server_pid, -1);
 	if (server_pid == 0) {
+		/* A failed test never runs teardown: die with the test. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		close(p[0]);
 		server_main(p[1]);
 	}
@@ -168,6 +173,7 @@ teardown(void)
 	ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "server exit status %d", status);
+	ck_assert_int_eq(rmdir(sockdir), 0);
 }
 
 static int
