@@ -1,0 +1,83 @@
+#!/bin/bash
+# relay4to6 and relay6to4 against crafted packets, in namespaces.
+#
+#   gen (IPv4 side: crafted protocol 41, captures what comes back)
+#    | eth0 ------ eth4 198.51.100.2/24
+#   rly  relay4to6 (r46tun: 192.88.99.1/32, 203.0.113.10/32 routed in)
+#        relay6to4 (r64tun: 2002::/16, 192.88.99.2/32 routed in)
+#    | eth6 2001:db8:46::1/64 ------ eth46
+#   v6  (IPv6 side: crafted native packets, captures what comes out)
+#
+# gen and v6 own no addresses: the relay namespace reaches them through
+# permanent neighbour entries, so their kernels never answer (no ICMP
+# noise that would move counters).  tests/netns/crafted6to4.py sends each
+# case with AF_PACKET from both namespaces, reads the relays' counters on
+# their control sockets, and checks the exact bytes that come out.
+set -u
+. "$(dirname "$0")/../lib/netns.sh"
+
+[ -x "$BUILD/relay4to6" ] && [ -x "$BUILD/relay6to4" ] ||
+	fail "build relay4to6 and relay6to4 first ($BUILD)"
+
+ns_new gen; ns_new rly; ns_new v6
+ns_router rly
+ns_link gen eth0 rly eth4
+ns_link rly eth6 v6 eth46
+ns_exec v6 sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+ns_exec gen sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+
+ns_exec rly ip addr add 198.51.100.2/24 dev eth4
+ns_exec rly ip -6 addr add 2001:db8:46::1/64 dev eth6 nodad
+ns_exec rly ip -6 route add 2001:db8:6::/64 via 2001:db8:46::2
+GEN_MAC=$(ns_exec gen cat /sys/class/net/eth0/address)
+V6_MAC=$(ns_exec v6 cat /sys/class/net/eth46/address)
+RLY4_MAC=$(ns_exec rly cat /sys/class/net/eth4/address)
+RLY6_MAC=$(ns_exec rly cat /sys/class/net/eth6/address)
+for a in 198.51.100.7 198.51.100.8 198.51.100.9; do
+	ns_exec rly ip neigh replace "$a" lladdr "$GEN_MAC" dev eth4 nud permanent
+done
+ns_exec rly ip -6 neigh replace 2001:db8:46::2 lladdr "$V6_MAC" dev eth6 nud permanent
+
+cat >"$T/r46.conf" <<EOC
+InterfaceName r46tun
+ControlSocket $T/r46.sock
+AnycastAddress 192.88.99.1
+UnicastAddress 203.0.113.10
+NativeAddress 2001:db8:46::1
+LocalSubnet 198.51.100.0/24
+FragTimeout 2
+EOC
+cat >"$T/r64.conf" <<EOC
+InterfaceName r64tun
+ControlSocket $T/r64.sock
+SourceAddress 192.88.99.2
+RelayAddress 192.88.99.1/32
+RelayAddress 203.0.113.10/32
+LocalSubnet 198.51.100.0/24
+NativeAddress 2001:db8:46::1
+MTU 1480
+TTL 64
+EOC
+ns_bg rly "$BUILD/relay4to6" -f -c "$T/r46.conf"
+ns_bg rly "$BUILD/relay6to4" -f -c "$T/r64.conf"
+wait_until 5 test -S "$T/r46.sock" || fail "relay4to6 did not start"
+wait_until 5 test -S "$T/r64.sock" || fail "relay6to4 did not start"
+wait_until 5 ns_exec rly ip link show dev r46tun || fail "no r46tun"
+wait_until 5 ns_exec rly ip link show dev r64tun || fail "no r64tun"
+for t in r46tun r64tun; do
+	ns_exec rly ip link set "$t" up
+	ns_exec rly sysctl -qw "net.ipv4.conf.$t.rp_filter=0"
+done
+ns_exec rly ip route add 192.88.99.1/32 dev r46tun
+ns_exec rly ip route add 203.0.113.10/32 dev r46tun
+ns_exec rly ip -6 route add 2002::/16 dev r64tun
+ns_exec rly ip route add 192.88.99.2/32 dev r64tun
+# The kernel routes no 2002::/16 back: replies to 6to4 sites only leave
+# encapsulated.  Sources the relays never route back still pass (rp 0).
+
+ns_exec gen /usr/bin/python3 "$(dirname "$0")/crafted6to4.py" \
+    --v6ns "/run/netns/$(ns_name v6)" \
+    --gen-if eth0 --v6-if eth46 \
+    --gen-mac "$GEN_MAC" --v6-mac "$V6_MAC" \
+    --rly4-mac "$RLY4_MAC" --rly6-mac "$RLY6_MAC" \
+    --r46 "$T/r46.sock" --r64 "$T/r64.sock"
