@@ -6,6 +6,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +21,9 @@
 
 #include <check.h>
 
+#include "counters.h"
+#include "ctl.h"
+#include "daemon.h"
 #include "relayctl/relayctl.h"
 
 static char	*outbuf, *errbuf;
@@ -172,6 +181,149 @@ START_TEST(test_join)
 }
 END_TEST
 
+
+/*
+ * End to end: the relayctl binary ($BUILD/relayctl, found next to this
+ * test's own $BUILD/tests/unit/) against a real daemon's control socket.
+ */
+static const char *const e2e_names[] = { "forwarded", "drop_ttl" };
+
+static int
+e2e_peers(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	(void)arg;
+	(void)argv;
+	if (argc > 1) {
+		ctl_reply_error(r, "usage: peers");
+		return -1;
+	}
+	ctl_reply_printf(r, "peer=2001:db8::1 rx=5");
+	ctl_reply_printf(r, "peer=2001:db8::22 rx=1234");
+	return 0;
+}
+
+static const struct ctl_command e2e_cmds[] = {
+	{ "peers", e2e_peers, "peer table" },
+	{ NULL, NULL, NULL }
+};
+
+static pid_t
+e2e_server(const char *path)
+{
+	struct daemon_opts	o;
+	struct daemon		d;
+	struct counters		c;
+	int			p[2];
+	pid_t			pid;
+	char			x;
+
+	ck_assert_int_eq(pipe(p), 0);
+	if ((pid = fork()) != 0) {
+		close(p[1]);
+		ck_assert_int_eq(read(p[0], &x, 1), 1);
+		close(p[0]);
+		return pid;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	memset(&o, 0, sizeof(o));
+	o.foreground = 1;
+	daemon_init(&d, "e2e", &o);
+	counters_init(&c, e2e_names, 2);
+	counters_add(&c, 0, 123456);
+	counters_add(&c, 1, 7);
+	if (daemon_ctl_open(&d, path, &c, NULL, NULL, e2e_cmds, NULL) == -1)
+		_exit(2);
+	daemon_ready(&d);
+	if (write(p[1], "r", 1) != 1)
+		_exit(3);
+	daemon_run(&d);
+	daemon_fini(&d);
+	_exit(0);
+}
+
+/* Run relayctl with args; stdout into out, exit code returned. */
+static int
+e2e_run(char *const args[], char *out, size_t len)
+{
+	char	exe[PATH_MAX], bin[PATH_MAX + 32];
+	int	p[2], status;
+	ssize_t	n;
+	size_t	off = 0;
+	pid_t	pid;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ck_assert_int_gt(n, 0);
+	exe[n] = '\0';
+	snprintf(bin, sizeof(bin), "%s/../../relayctl", dirname(exe));
+	ck_assert_msg(access(bin, X_OK) == 0, "%s not built", bin);
+	ck_assert_int_eq(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		execv(bin, args);
+		_exit(127);
+	}
+	close(p[1]);
+	while (off + 1 < len && (n = read(p[0], out + off, len - off - 1)) > 0)
+		off += (size_t)n;
+	out[off] = '\0';
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_end_to_end)
+{
+	char	path[64], out[4096];
+	pid_t	srv;
+	int	status;
+
+	snprintf(path, sizeof(path), "/tmp/relayctl_test.%ld.sock",
+	    (long)getpid());
+	srv = e2e_server(path);
+	{
+		char *const a[] = { "relayctl", "-s", path, "stats", NULL };
+		ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 0);
+		ck_assert_str_eq(out, "forwarded  123456\ndrop_ttl        7\n");
+	}
+	{
+		char *const a[] = { "relayctl", "-r", "-s", path, "peers",
+		    NULL };
+		ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 0);
+		ck_assert_str_eq(out, "peer=2001:db8::1 rx=5\n"
+		    "peer=2001:db8::22 rx=1234\nok\n");
+	}
+	{
+		char *const a[] = { "relayctl", "-s", path, "peers", NULL };
+		ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 0);
+		ck_assert_str_eq(out, "peer            rx\n"
+		    "2001:db8::1      5\n2001:db8::22  1234\n");
+	}
+	{
+		char *const a[] = { "relayctl", "-s", path, "peers", "x",
+		    NULL };
+		ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 1);
+		ck_assert_str_eq(out, "");
+	}
+	{
+		char *const a[] = { "relayctl", "-s", path, "status", NULL };
+		ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 0);
+		ck_assert_ptr_nonnull(strstr(out, "daemon    e2e\n"));
+		ck_assert_ptr_nonnull(strstr(out, "state     running\n"));
+		ck_assert_ptr_nonnull(strstr(out, "drops     7\n"));
+	}
+	kill(srv, SIGTERM);
+	ck_assert_int_eq(waitpid(srv, &status, 0), srv);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	{
+		/* The daemon is gone: relayctl says so and fails. */
+		char *const a[] = { "relayctl", "-s", path, "status", NULL };
+		ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 1);
+	}
+}
+END_TEST
+
 static Suite *
 relayctl_suite(void)
 {
@@ -186,6 +338,9 @@ relayctl_suite(void)
 	tcase_add_test(tc, test_key_without_value_and_lone_words);
 	tcase_add_test(tc, test_socket_path);
 	tcase_add_test(tc, test_join);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("end_to_end");
+	tcase_add_test(tc, test_end_to_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
