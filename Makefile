@@ -100,7 +100,8 @@ $(BUILD)/tests/tools/%: $(OBJ)/tests/tools/%.o $(PROG_LIBS) $(LIBCOMMON)
 deps:
 	$(Q)sh tests/lib/deps.sh
 
-unit: $(UNIT_BINS)
+# relayctl_test runs the relayctl binary: unit tests need `all` too.
+unit: all $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) sh tests/lib/run-unit.sh $(UNIT_BINS)
 
 # make check: deps, build, then every tier; one summary line at the end.
@@ -127,6 +128,17 @@ demo-down:
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-clang $(BUILD)-fuzz $(BUILD)-analyze
+
+# ---- install: daemons into sbin, relayctl into bin, example configs -------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)/etc/justforward
+	$(foreach p,$(filter-out relayctl,$(PROGS)),install -m 755 \
+	    $(BUILD)/$(p) $(DESTDIR)$(PREFIX)/sbin/$(p) &&) true
+	$(if $(filter relayctl,$(PROGS)),install -m 755 $(BUILD)/relayctl \
+	    $(DESTDIR)$(PREFIX)/bin/relayctl)
+	for f in deploy/*.conf; do [ -e "$(DESTDIR)/etc/justforward/$${f#deploy/}" ] || \
+	    install -m 644 "$$f" "$(DESTDIR)/etc/justforward/"; done
 
 # ---- clang: the same tree built with clang (make check tier "build") ------
 clang:
