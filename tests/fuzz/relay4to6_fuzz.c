@@ -1,0 +1,98 @@
+/*
+ * libFuzzer harness for the relay4to6 verdict (relay4to6/r46.c) and,
+ * through it, ip4_parse, frag4, ip6_parse, ip6_upper and icmp6err.  The
+ * input is a sequence of packets, each prefixed by a 2-byte length, fed
+ * to one engine with a clock that advances, so that reassembly state
+ * carries over.  After each verdict the output must be well formed:
+ * inside the buffer; FORWARD is IPv6 from 2002::/16 with a sane
+ * destination; REPLY is IPv4 protocol 41 from one of our addresses with
+ * a correct header checksum.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relay4to6/r46.h"
+#include "sixtofour.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define CHECK(x)	do { if (!(x)) abort(); } while (0)
+
+static struct r46	r;
+static int		ready;
+static uint8_t		buf[TB_HEADROOM + TB_PKT_MAX];
+
+static void
+fuzz_init(void)
+{
+	struct r46_conf	c;
+	char		err[256];
+	uint8_t		seed[IP4_IDGEN_SEED_LEN] = { 1 };
+
+	if (conf_defaults(r46_conf_keys, &c, err, sizeof(err)) == -1)
+		abort();
+	c.unicast.s_addr = htonl(0xcb00710a);		/* 203.0.113.10 */
+	c.frag_max_datagrams = 4;
+	c.frag_max_bytes = 4 * 2000;
+	if (r46_init(&r, &c, seed) == -1)
+		abort();
+	ready = 1;
+}
+
+static void
+fuzz_check(enum r46_verdict v, const struct tb_pkt *p)
+{
+	struct pbuf		b, pay;
+	struct ip4_hdr		o;
+	struct ip6_hdr_info	i;
+
+	CHECK(p->data >= p->buf && p->len <= p->cap &&
+	    (size_t)(p->data - p->buf) <= p->cap - p->len);
+	pbuf_init(&b, p->data, p->len);
+	switch (v) {
+	case R46_V_FORWARD:
+		CHECK(ip6_parse(&b, &i, &pay) == IP6_OK);
+		CHECK(p->len == IP6_HDR_LEN + i.plen);
+		CHECK(sixtofour_is_6to4(&i.src));
+		CHECK(!sixtofour_is_6to4(&i.dst));
+		CHECK(!sixtofour_v6_insane(&i.dst));
+		CHECK(i.hlim >= 1);
+		break;
+	case R46_V_REPLY:
+		CHECK(ip4_parse(&b, &o, &pay) == IP4_OK);
+		CHECK(o.proto == IPPROTO_6IN4 && o.hlen == IP4_HDR_LEN);
+		CHECK(o.src.s_addr == r.own[0].s_addr ||
+		    o.src.s_addr == r.own[1].s_addr);
+		CHECK(ip6_parse(&pay, &i, &b) == IP6_OK);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tb_pkt	p = { buf, sizeof(buf), NULL, 0 };
+	struct pbuf	in;
+	uint16_t	len;
+	uint64_t	now = 0;
+
+	if (!ready)
+		fuzz_init();
+	pbuf_init(&in, data, size);
+	while (pbuf_get_n16(&in, &len) == 0) {
+		if (len > pbuf_left(&in))
+			len = (uint16_t)pbuf_left(&in);
+		tunbatch_pkt_reset(&p);
+		(void)pbuf_get(&in, p.data, len);
+		p.len = len;
+		fuzz_check(r46_process(&r, now, &p), &p);
+		now += 700;
+	}
+	r46_tick(&r, now + 60000);		/* leave no state behind */
+	CHECK(frag4_pending(r.frag) == 0);
+	return 0;
+}
