@@ -66,6 +66,7 @@ static void	ctl_help(const struct ctl_command *, struct ctl_reply *);
 static void	ctl_reply_vline(struct ctl_reply *, const char *, const char *,
 		    va_list) __attribute__((format(printf, 3, 0)));
 static int	ctl_sockaddr(const char *, struct sockaddr_un *);
+static int	ctl_reply_complete(const char *, size_t, int *);
 
 static int
 ctl_sockaddr(const char *path, struct sockaddr_un *sun)
