@@ -13,6 +13,8 @@
 
 #include "frag4.h"
 
+#define FRAG4_NONE	(-1)
+
 struct frag4_slot {
 	int		used;
 	uint32_t	src, dst;	/* network order */
@@ -22,10 +24,17 @@ struct frag4_slot {
 	size_t		total;		/* 0 until the last fragment is seen */
 	size_t		got;		/* bytes received */
 	size_t		maxend;		/* highest byte received + 1 */
+	int32_t		hnext;		/* hash chain, or free list */
+	int32_t		older, newer;	/* age list, oldest first */
 	uint8_t		*data;
 	uint8_t		*map;		/* one bit per 8-byte block */
 };
 
+/*
+ * Slots in use sit in a hash table (lookup) and in a list by age: every
+ * datagram gets the same timeout, so the expired ones are always at the
+ * old end and expiry never scans.
+ */
 struct frag4 {
 	struct frag4_conf	 conf;
 	size_t			 slot_size;
@@ -33,6 +42,10 @@ struct frag4 {
 	size_t			 pending;
 	struct frag4_slot	*slots;
 	uint8_t			*arena;
+	int32_t			*hash;
+	uint32_t		 hmask;
+	int32_t			 free;
+	int32_t			 oldest, newest;
 	struct frag4_stats	 stats;
 };
 
@@ -40,9 +53,9 @@ struct frag4 *
 frag4_new(const struct frag4_conf *conf)
 {
 	struct frag4	*f;
-	size_t		 i, per;
+	size_t		 i, per, nb;
 
-	if (conf->max_datagrams == 0 ||
+	if (conf->max_datagrams == 0 || conf->max_datagrams > INT32_MAX / 4 ||
 	    conf->max_bytes / conf->max_datagrams < FRAG4_MIN_SLOT) {
 		errno = EINVAL;
 		return NULL;
@@ -56,17 +69,27 @@ frag4_new(const struct frag4_conf *conf)
 	f->slot_size &= ~(size_t)7;
 	f->map_size = (f->slot_size / 8 + 7) / 8;
 	per = f->slot_size + f->map_size;
+	for (nb = 1; nb < 2 * conf->max_datagrams; nb <<= 1)
+		;
+	f->hmask = (uint32_t)nb - 1;
 	f->slots = calloc(conf->max_datagrams, sizeof(*f->slots));
 	f->arena = calloc(conf->max_datagrams, per);
-	if (f->slots == NULL || f->arena == NULL) {
+	f->hash = calloc(nb, sizeof(*f->hash));
+	if (f->slots == NULL || f->arena == NULL || f->hash == NULL) {
 		frag4_free(f);
 		errno = ENOMEM;
 		return NULL;
 	}
+	for (i = 0; i < nb; i++)
+		f->hash[i] = FRAG4_NONE;
 	for (i = 0; i < conf->max_datagrams; i++) {
 		f->slots[i].data = f->arena + i * per;
 		f->slots[i].map = f->slots[i].data + f->slot_size;
+		f->slots[i].hnext = i + 1 < conf->max_datagrams ?
+		    (int32_t)(i + 1) : FRAG4_NONE;
 	}
+	f->free = 0;
+	f->oldest = f->newest = FRAG4_NONE;
 	return f;
 }
 
@@ -77,28 +100,55 @@ frag4_free(struct frag4 *f)
 		return;
 	free(f->slots);
 	free(f->arena);
+	free(f->hash);
 	free(f);
+}
+
+static uint32_t
+frag4_hash(const struct frag4 *f, uint32_t src, uint32_t dst, uint16_t id,
+    uint8_t proto)
+{
+	uint64_t	h;
+
+	h = ((uint64_t)src << 32 | dst) ^ ((uint64_t)id << 8 | proto);
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(h >> 32) & f->hmask;
 }
 
 static void
 frag4_release(struct frag4 *f, struct frag4_slot *s)
 {
+	int32_t		 idx = (int32_t)(s - f->slots), *pp;
+
+	pp = &f->hash[frag4_hash(f, s->src, s->dst, s->id, s->proto)];
+	while (*pp != idx)
+		pp = &f->slots[*pp].hnext;
+	*pp = s->hnext;
+	if (s->older != FRAG4_NONE)
+		f->slots[s->older].newer = s->newer;
+	else
+		f->oldest = s->newer;
+	if (s->newer != FRAG4_NONE)
+		f->slots[s->newer].older = s->older;
+	else
+		f->newest = s->older;
 	s->used = 0;
+	s->hnext = f->free;
+	f->free = idx;
 	f->pending--;
 }
 
 void
 frag4_expire(struct frag4 *f, uint64_t now_ms)
 {
-	size_t	i;
+	struct frag4_slot	*s;
 
-	for (i = 0; i < f->conf.max_datagrams && f->pending > 0; i++) {
-		struct frag4_slot *s = &f->slots[i];
-
-		if (s->used && now_ms - s->start_ms >= f->conf.timeout_ms) {
-			frag4_release(f, s);
-			f->stats.timeout++;
-		}
+	while (f->oldest != FRAG4_NONE) {
+		s = &f->slots[f->oldest];
+		if (now_ms < s->start_ms + f->conf.timeout_ms)
+			break;
+		frag4_release(f, s);
+		f->stats.timeout++;
 	}
 }
 
@@ -117,26 +167,22 @@ frag4_stats(const struct frag4 *f)
 static struct frag4_slot *
 frag4_find(struct frag4 *f, const struct ip4_hdr *h, uint64_t now_ms)
 {
-	struct frag4_slot	*s, *free_slot = NULL;
-	size_t			 i;
+	struct frag4_slot	*s;
+	uint32_t		 b;
+	int32_t			 i;
 
-	for (i = 0; i < f->conf.max_datagrams; i++) {
+	frag4_expire(f, now_ms);
+	b = frag4_hash(f, h->src.s_addr, h->dst.s_addr, h->id, h->proto);
+	for (i = f->hash[b]; i != FRAG4_NONE; i = s->hnext) {
 		s = &f->slots[i];
-		if (s->used && now_ms - s->start_ms >= f->conf.timeout_ms) {
-			frag4_release(f, s);
-			f->stats.timeout++;
-		}
-		if (!s->used) {
-			if (free_slot == NULL)
-				free_slot = s;
-			continue;
-		}
 		if (s->id == h->id && s->src == h->src.s_addr &&
 		    s->dst == h->dst.s_addr && s->proto == h->proto)
 			return s;
 	}
-	if ((s = free_slot) == NULL)
+	if ((i = f->free) == FRAG4_NONE)
 		return NULL;
+	s = &f->slots[i];
+	f->free = s->hnext;
 	s->used = 1;
 	s->src = h->src.s_addr;
 	s->dst = h->dst.s_addr;
@@ -147,6 +193,15 @@ frag4_find(struct frag4 *f, const struct ip4_hdr *h, uint64_t now_ms)
 	s->got = 0;
 	s->maxend = 0;
 	memset(s->map, 0, f->map_size);
+	s->hnext = f->hash[b];
+	f->hash[b] = i;
+	s->older = f->newest;
+	s->newer = FRAG4_NONE;
+	if (f->newest != FRAG4_NONE)
+		f->slots[f->newest].newer = i;
+	else
+		f->oldest = i;
+	f->newest = i;
 	f->pending++;
 	return s;
 }

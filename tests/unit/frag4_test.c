@@ -204,6 +204,40 @@ START_TEST(test_timeout)
 }
 END_TEST
 
+START_TEST(test_many_datagrams)
+{
+	struct frag4	*f = frag4_new(&conf);
+	const uint8_t	*out;
+	size_t		 outlen;
+	int		 i, j;
+
+	fill();
+	/* Fill every slot, then complete them in another order, twice. */
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < 64; i++)
+			ck_assert_int_eq(feed(f, 10, (uint16_t)(i * 257 + j), 0,
+			    8, 1, &out, &outlen), FRAG4_HELD);
+		ck_assert_int_eq(feed(f, 10, 9999, 0, 8, 1, &out, &outlen),
+		    FRAG4_DROP_FULL);
+		for (i = 63; i >= 0; i -= 2)
+			ck_assert_int_eq(feed(f, 10, (uint16_t)(i * 257 + j), 8,
+			    8, 0, &out, &outlen), FRAG4_DONE);
+		for (i = 0; i < 64; i += 2)
+			ck_assert_int_eq(feed(f, 10, (uint16_t)(i * 257 + j), 8,
+			    8, 0, &out, &outlen), FRAG4_DONE);
+		ck_assert_uint_eq(frag4_pending(f), 0);
+	}
+	ck_assert_uint_eq(frag4_stats(f)->reassembled, 128);
+	/* Expiry takes the oldest first, and only those. */
+	ck_assert_int_eq(feed(f, 100, 1, 0, 8, 1, &out, &outlen), FRAG4_HELD);
+	ck_assert_int_eq(feed(f, 600, 2, 0, 8, 1, &out, &outlen), FRAG4_HELD);
+	frag4_expire(f, 1100);
+	ck_assert_uint_eq(frag4_pending(f), 1);
+	ck_assert_int_eq(feed(f, 1200, 2, 8, 8, 0, &out, &outlen), FRAG4_DONE);
+	frag4_free(f);
+}
+END_TEST
+
 static Suite *
 frag4_suite(void)
 {
@@ -216,6 +250,7 @@ frag4_suite(void)
 	tcase_add_test(tc, test_bad_fragments);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_timeout);
+	tcase_add_test(tc, test_many_datagrams);
 	suite_add_tcase(s, tc);
 	return s;
 }
