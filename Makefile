@@ -155,6 +155,11 @@ analyze:
 	$(Q)if command -v scan-build >/dev/null 2>&1; then \
 	    scan-build --status-bugs -o $(BUILD)-analyze/report \
 	    $(MAKE) --no-print-directory BUILD=$(BUILD)-analyze all tools; \
+	    rc=$$?; for h in $(BUILD)-analyze/report/*/report-*.html; do \
+	    [ -f "$$h" ] && sed -n 's/^<!-- BUG\(FILE\|LINE\|DESC\) \(.*\) -->$$/\1 \2/p' \
+	    "$$h" | awk '{k=$$1; $$1=""; v[k]=substr($$0,2)} \
+	    END {print "analyze: " v["FILE"] ":" v["LINE"] ": " v["DESC"]}'; \
+	    done; exit $$rc; \
 	else \
 	    rc=0; for f in $(ANALYZE_SRC); do \
 	    clang --analyze -Xanalyzer -analyzer-output=text -o /dev/null \
