@@ -459,7 +459,41 @@ glue_ctl_drain(void *arg, int argc, char **argv, struct ctl_reply *r)
 	return 0;
 }
 
+/*
+ * After a zebra restart bgpd keeps the routes zebra had redistributed to
+ * it (FRR 8.4; neither a redistribute toggle nor a route-map deny clears
+ * them).  Once bgpd is back on zebra, an ADD then DELETE of each prefix we
+ * do not announce makes bgpd drop its stale copy.  ZebraBackCommand
+ * (deploy/frr/bgpglue-bgpd.sh) calls this while the iBGP sessions are
+ * still shut, so the transient ADD never leaves the VM.
+ */
+static int
+glue_ctl_resync(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	struct glue		*g = arg;
+	struct zapi_route	 rt[ZCLIENT_MAX_ROUTES];
+	size_t			 i;
+
+	(void)argv;
+	if (argc != 1) {
+		ctl_reply_error(r, "usage: resync");
+		return -1;
+	}
+	for (i = 0; i < g->cfg.prefixes.n; i++)
+		glue_conf_route(&g->cfg, i, g->cfg.tag, 0, &rt[i]);
+	if (zclient_resync(g->zc, rt, g->cfg.prefixes.n) == -1) {
+		ctl_reply_error(r, "zebra is down");
+		return -1;
+	}
+	log_info("resync: wanted routes re-sent, %s", decide_announced(&g->dec)
+	    ? "announced" : "withdrawn prefixes added and deleted");
+	ctl_reply_printf(r, "announce %s", decide_state_str(g->dec.state));
+	return 0;
+}
+
 const struct ctl_command glue_ctl_commands[] = {
+	{ "resync", glue_ctl_resync,
+	    "make bgpd drop routes it kept across a zebra restart" },
 	{ "drain", glue_ctl_drain,
 	    "announce with the drain tag (graceful shutdown), then withdraw" },
 	{ "undrain", glue_ctl_drain, "announce normally again" },

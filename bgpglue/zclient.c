@@ -493,6 +493,28 @@ zclient_set(struct zclient *zc, const struct zapi_route *r, size_t n)
 }
 
 int
+zclient_resync(struct zclient *zc, const struct zapi_route *stale, size_t n)
+{
+	size_t	i, j;
+	int	wanted;
+
+	if (zc->state != ZC_UP)
+		return -1;
+	for (i = 0; i < zc->nwant; i++)
+		zclient_send_route(zc, 1, &zc->want[i].r);
+	for (j = 0; j < n; j++) {
+		for (wanted = 0, i = 0; i < zc->nwant && !wanted; i++)
+			wanted = zapi_prefix_eq(&zc->want[i].r.prefix,
+			    &stale[j].prefix);
+		if (wanted)
+			continue;
+		zclient_send_route(zc, 1, &stale[j]);
+		zclient_send_route(zc, 0, &stale[j]);
+	}
+	return 0;
+}
+
+int
 zclient_is_up(const struct zclient *zc)
 {
 	return zc->state == ZC_UP;

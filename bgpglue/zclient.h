@@ -70,6 +70,14 @@ void	zclient_start(struct zclient *);
  * once when up, else on the next handshake.  0, or -1 if n is too large.
  */
 int	zclient_set(struct zclient *, const struct zapi_route *, size_t n);
+/*
+ * Resynchronise what zebra has redistributed to bgpd: send every wanted
+ * route again, and for each route in `stale` that is not wanted, an ADD
+ * followed by a DELETE, so that a client of zebra that kept an old copy
+ * (bgpd across a zebra restart) is told to drop it.  0, or -1 if down.
+ */
+int	zclient_resync(struct zclient *, const struct zapi_route *stale,
+	    size_t n);
 int	zclient_is_up(const struct zclient *);
 size_t	zclient_wanted(const struct zclient *, const struct zclient_route **);
 /* Every wanted route confirmed installed (and the set non-empty). */
