@@ -1,10 +1,11 @@
 #!/bin/sh
 # Runs every test tier and prints one closing line "checks: N passed, N failed".
-# Usage: run-all.sh [unit|config|build|fuzz|netns]...   (default: all tiers)
+# Usage: run-all.sh [unit|config|build|fuzz|netns|analyze]...   (default: all tiers)
 # Tiers: unit (Check programs under $BUILD/tests/unit), config (golden files),
 # build (the whole tree again with clang into $BUILD-clang), fuzz (builds
 # tests/fuzz/*.c into $BUILD-fuzz, runs each FUZZ_TIME seconds, default 10),
 # netns (tests/netns/*.sh, as root, each creates and removes its namespaces).
+# Not run by default: analyze (make analyze, the clang static analyzer).
 # NETNS_FILTER=pattern runs only matching netns tests.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,6 +45,9 @@ for tier in $tiers; do
 	build)
 		run_one "build/clang" $MAKE -C "$top" --no-print-directory -j2 \
 		    BUILD="$BUILD" clang ;;
+	analyze)
+		run_one "analyze" $MAKE -C "$top" --no-print-directory \
+		    BUILD="$BUILD" analyze ;;
 	fuzz)
 		run_one "fuzz/build" $MAKE -C "$top" --no-print-directory -j2 \
 		    BUILD="$BUILD" fuzz
