@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every test tier and prints one closing line "checks: N passed, N failed".
-# Usage: run-all.sh [unit|config|build|fuzz|netns|analyze]...   (default: all tiers)
+# Usage: run-all.sh [unit|config|build|fuzz|netns|analyze]...   (default: unit config build fuzz netns)
 # Tiers: unit (Check programs under $BUILD/tests/unit), config (golden files),
 # build (the whole tree again with clang into $BUILD-clang), fuzz (builds
 # tests/fuzz/*.c into $BUILD-fuzz, runs each FUZZ_TIME seconds, default 10),
