@@ -39,7 +39,7 @@ const struct conf_key td_conf_keys[] = {
 	    "MiB the peer table and queue pool may take"),
 	K("ICMPv6Rate", CONF_U32, icmp6_rate, "10", 0, 0, 100000,
 	    "ICMPv6 errors per second"),
-	K("SocketBufferKiB", CONF_U32, socket_buffer_kib, "4096", 0, 64,
+	K("SocketBufferKiB", CONF_U32, socket_buffer_kib, "8192", 0, 64,
 	    1048576, "SO_RCVBUF and SO_SNDBUF of the UDP socket"),
 	K("TxQueueLen", CONF_U32, txqueuelen, "10000", 0, 0, 1000000,
 	    "TUN txqueuelen (0 = kernel default)"),

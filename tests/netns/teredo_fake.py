@@ -103,9 +103,9 @@ class FakeClients:
                 self.bubbles.append((time.time(), p.dst, p.src))
             _, port = decode(p.dst)
             if port == 40000:       # direct bubble from the mapping
-                self.c40000.sendto(ip6(p.dst, p.src, nh=59, hlim=0), frm[:1] + (RELAY[1],))
+                self.c40000.sendto(ip6(p.dst, p.src, nh=59, hlim=0), frm)
             elif port == 40001:     # symmetric NAT: another port, nonce dst
-                self.c50000.sendto(ip6(p.dst, p.src, nh=59, hlim=0), frm[:1] + (RELAY[1],))
+                self.c50000.sendto(ip6(p.dst, p.src, nh=59, hlim=0), frm)
             return
         port = s.getsockname()[1]
         with self.lock:
