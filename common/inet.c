@@ -320,6 +320,35 @@ done:
 	return 0;
 }
 
+int
+ip6_has_rh0(uint8_t nxt, const struct pbuf *payload)
+{
+	struct pbuf	b = *payload;
+	uint8_t		rtype;
+	int		i;
+
+	for (i = 0; i < IP6_EXT_MAX; i++) {
+		switch (nxt) {
+		case IPPROTO_ROUTING:
+			if (pbuf_peek_n8(&b, 2, &rtype) == -1)
+				return 0;
+			if (rtype == 0)
+				return 1;
+			/* FALLTHROUGH */
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_AH:
+		case IPPROTO_FRAGMENT:
+			if (ip6_ext_next(&nxt, &b) != 0)
+				return 0;
+			continue;
+		default:
+			return 0;
+		}
+	}
+	return 0;
+}
+
 uint8_t
 ip6_get_hlim(const uint8_t *pkt)
 {

@@ -145,6 +145,13 @@ int		ip6_build(struct wbuf *, const struct ip6_hdr_info *);
 int		ip6_upper(uint8_t nxt, const struct pbuf *payload,
 		    uint8_t *proto, struct pbuf *upper);
 
+/*
+ * 1 if the extension header chain holds a Type 0 Routing Header
+ * (deprecated by RFC 5095; relays drop such packets), 0 if not or if the
+ * chain is truncated (ip6_upper reports that).
+ */
+int		ip6_has_rh0(uint8_t nxt, const struct pbuf *payload);
+
 /* In-place accessors on a validated IPv6 packet (>= 40 bytes). */
 uint8_t		ip6_get_hlim(const uint8_t *pkt);
 void		ip6_set_hlim(uint8_t *pkt, uint8_t);

@@ -9,10 +9,13 @@
  *     other relays send from it)
  *   protocol 41; fragments reassembled (frag4)
  *   inner IPv6 well formed; inner src 2002:V4ADDR:: with V4ADDR == outer
- *     src (RFC 3964 5.2)
+ *     src (RFC 3964 5.2); the one exception is an Echo Request from a
+ *     native source to our own /48 relayed by another relay (outer src in
+ *     192.88.99.0/24), answered natively
  *   inner dst not 6to4 (no 6to4<->6to4 relaying), except our own /48s,
  *     which are answered locally (ICMPv6 echo)
- *   inner dst sane (RFC 3964 5.3.2); no ND; RFC 6324 loop check
+ *   inner dst sane (RFC 3964 5.3.2); no ND; no RH0 (RFC 5095); RFC 6324
+ *     loop check
  *   hop limit (Time Exceeded back to the site, encapsulated); RFC 6040 ECN
  * Decapsulation only advances p->data; the hop limit and ECN are edited in
  * place.
@@ -216,9 +219,13 @@ r46_reassemble(struct r46 *r, uint64_t now_ms, struct tb_pkt *p,
 	return R46_V_FORWARD;
 }
 
-/* Echo Request to one of our /48s: answer it in place, encapsulated. */
+/*
+ * Echo Request to one of our /48s: answer it in place.  The reply goes
+ * back encapsulated to the 6to4 site, or, for a native source relayed to
+ * us by another relay (outer source in 192.88.99.0/24), natively.
+ */
 static enum r46_verdict
-r46_local(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x)
+r46_local(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x, int native)
 {
 	struct pbuf	up;
 	struct icmp_hdr	ic;
@@ -247,6 +254,8 @@ r46_local(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x)
 	p->data = x->in;
 	p->len = IP6_HDR_LEN + x->i.plen;
 	counters_inc(&r->cnt, R46_ECHO_REPLIED);
+	if (native)
+		return R46_V_FORWARD;
 	return r46_encap_reply(r, p, x->o.dst, x->o.src);
 }
 
@@ -289,13 +298,19 @@ r46_inner(struct r46 *r, uint64_t now_ms, struct tb_pkt *p, struct r46_ctx *x)
 	if (ip6_parse(&pkt, &x->i, &x->ipay) != IP6_OK)
 		return r46_drop(r, R46_DROP_IP6_MALFORMED);
 	x->inlen = IP6_HDR_LEN + x->i.plen;	/* cut trailing bytes */
-	if (!sixtofour_is_6to4(&x->i.src))
+	if (!sixtofour_is_6to4(&x->i.src)) {
+		/* Another relay's native traffic to our own address. */
+		if (r46_is_own6(r, &x->i.dst) &&
+		    sixtofour_v4_is_anycast24(x->o.src) &&
+		    !sixtofour_v6_insane(&x->i.src))
+			return r46_local(r, p, x, 1);
 		return r46_drop(r, R46_DROP_SRC_NOT_6TO4);
+	}
 	if (sixtofour_v4(&x->i.src).s_addr != x->o.src.s_addr)
 		return r46_drop(r, R46_DROP_SRC_V4_MISMATCH);
 	if (sixtofour_is_6to4(&x->i.dst)) {
 		if (r46_is_own6(r, &x->i.dst))
-			return r46_local(r, p, x);
+			return r46_local(r, p, x, 0);
 		return r46_drop(r, R46_DROP_DST_6TO4);
 	}
 	if (sixtofour_v6_insane(&x->i.dst))
@@ -304,6 +319,8 @@ r46_inner(struct r46 *r, uint64_t now_ms, struct tb_pkt *p, struct r46_ctx *x)
 	    proto == IPPROTO_ICMPV6 && pbuf_peek_n8(&up, 0, &type) == 0 &&
 	    icmp6_is_nd(type))
 		return r46_drop(r, R46_DROP_ND);
+	if (ip6_has_rh0(x->i.nxt, &x->ipay))
+		return r46_drop(r, R46_DROP_RH0);
 	if (sixtofour_embeds_any(&x->i.dst, r->own, r->nown))
 		return r46_drop(r, R46_DROP_LOOP);
 	if (x->i.hlim <= 1)

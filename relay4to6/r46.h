@@ -48,6 +48,7 @@
 	X(R46_DROP_DST_6TO4, "drop_dst_6to4") \
 	X(R46_DROP_DST_V6_INSANE, "drop_dst_v6_insane") \
 	X(R46_DROP_ND, "drop_nd") \
+	X(R46_DROP_RH0, "drop_rh0") \
 	X(R46_DROP_LOOP, "drop_loop") \
 	X(R46_DROP_HOP_LIMIT, "drop_hop_limit") \
 	X(R46_DROP_ECN, "drop_ecn_ce_not_ect") \
@@ -85,7 +86,7 @@ int	r46_conf_check(const char *file, void *r46_conf, char *err,
 enum r46_verdict {
 	R46_V_DROP,		/* counted by reason */
 	R46_V_HELD,		/* fragment kept for reassembly */
-	R46_V_FORWARD,		/* p holds the inner IPv6 packet */
+	R46_V_FORWARD,		/* p holds an IPv6 packet for the native side */
 	R46_V_REPLY,		/* p holds an IPv4 packet we originate */
 };
 

@@ -9,7 +9,8 @@
  *     6to4<->6to4 relaying)
  *   dst V4ADDR global (RFC 3964 5.3.1, 192.88.99.0/24, optional
  *     100.64/10, the relay's subnet broadcasts) and not ours (A22)
- *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28)
+ *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28); no
+ *     Type 0 Routing Header (RFC 5095)
  *   hop limit (Time Exceeded to the source); size against the tunnel MTU
  *     (Packet Too Big to the source, rate-limited)
  * Encapsulation prepends 20 bytes into the buffer's headroom.
@@ -164,6 +165,8 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 		return r64_drop(r, R64_DROP_DST_V4_OWN);
 	if (sixtofour_embeds_any(&i.src, r->own, r->nown))
 		return r64_drop(r, R64_DROP_LOOP);
+	if (ip6_has_rh0(i.nxt, &pay))
+		return r64_drop(r, R64_DROP_RH0);
 	if (i.hlim <= 1) {
 		counters_inc(&r->cnt, R64_DROP_HOP_LIMIT);
 		return r64_error(r, now_ms, p, ICMP6_TIME_EXCEEDED, 0,

@@ -19,7 +19,8 @@ import time
 from scapy.all import (Ether, IP, IPv6, UDP, Raw, ICMP, IPOption_NOP,
                        ICMPv6EchoRequest, ICMPv6EchoReply,
                        ICMPv6TimeExceeded, ICMPv6PacketTooBig,
-                       ICMPv6ND_RA, ICMPv6ND_NS, fragment)
+                       ICMPv6ND_RA, ICMPv6ND_NS, IPv6ExtHdrRouting,
+                       fragment)
 
 ETH_P_ALL = 0x0003
 CLONE_NEWNET = 0x40000000
@@ -282,6 +283,19 @@ def run_4to6(r46, gen, v6, macs):
               f[ICMPv6EchoReply].seq == 5 and
               f[ICMPv6EchoReply].data == b"relay?" * 4 and
               icmp6_csum_ok(f[IPv6]), f.summary())
+    # Another relay (outer source 192.88.99.7) relays a native ping to our
+    # 2002:c058:6301::1: answered natively, not dropped.
+    req = IPv6(src=NATIVE_SRC, dst="2002:c058:6301::1", hlim=60) / \
+        ICMPv6EchoRequest(id=0x78, seq=6, data=b"native")
+    f = r46.expect_out("native echo relayed by 192.88.99.7",
+                       [enc("192.88.99.7", req)], v6,
+                       lambda f: ICMPv6EchoReply in f, "echo_replied")
+    if f is not None:
+        check("native echo answered natively",
+              f[IPv6].src == "2002:c058:6301::1" and
+              f[IPv6].dst == NATIVE_SRC and
+              f[ICMPv6EchoReply].data == b"native" and
+              icmp6_csum_ok(f[IPv6]), f.summary())
 
     # Drops, each by its own counter, nothing relayed.
     good = udp6(SITE6, NATIVE_DST)
@@ -321,6 +335,11 @@ def run_4to6(r46, gen, v6, macs):
                     [enc(SITE4, udp6(SITE6,
                                      "2001:db8:9::200:5efe:c058:6301"))],
                     "drop_loop")
+    r46.expect_drop("Type 0 Routing Header (RFC 5095)",
+                    [enc(SITE4, IPv6(src=SITE6, dst=NATIVE_DST, hlim=10) /
+                         IPv6ExtHdrRouting(type=0,
+                                           addresses=["2001:db8::99"]) /
+                         UDP() / Raw(b"rh0"))], "drop_rh0")
     r46.expect_drop("outer CE, inner not-ECT",
                     [enc(SITE4, udp6(SITE6, NATIVE_DST), tos=3)],
                     "drop_ecn_ce_not_ect")
@@ -409,6 +428,10 @@ def run_6to4(r64, gen, v6, macs):
                     "drop_loop")
     r64.expect_drop("src fec0::1 (A20)", [udp6("fec0::1", SITE6)],
                     "drop_src_v6_insane")
+    r64.expect_drop("Type 0 Routing Header (RFC 5095)",
+                    [eth / IPv6(src=NATIVE_SRC, dst=SITE6) /
+                     IPv6ExtHdrRouting(type=0, addresses=["2001:db8::99"]) /
+                     UDP() / Raw(b"rh0")], "drop_rh0")
 
 
 def main():

@@ -225,6 +225,29 @@ START_TEST(test_ip6_upper)
 }
 END_TEST
 
+START_TEST(test_ip6_rh0)
+{
+	/* dest opts -> routing (type 0 or 2) -> UDP */
+	uint8_t		p[32] = {
+		43, 0, 1, 4, 0, 0, 0, 0,
+		17, 2, 0, 1, 0, 0, 0, 0,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	};
+	struct pbuf	pay;
+
+	pbuf_init(&pay, p, sizeof(p));
+	ck_assert_int_eq(ip6_has_rh0(60, &pay), 1);
+	p[10] = 2;					/* type 2: fine */
+	ck_assert_int_eq(ip6_has_rh0(60, &pay), 0);
+	p[10] = 0;
+	pbuf_init(&pay, p + 8, 24);
+	ck_assert_int_eq(ip6_has_rh0(43, &pay), 1);
+	ck_assert_int_eq(ip6_has_rh0(17, &pay), 0);
+	pbuf_init(&pay, p, 9);				/* truncated */
+	ck_assert_int_eq(ip6_has_rh0(60, &pay), 0);
+}
+END_TEST
+
 START_TEST(test_ip6_upper_chain_bound)
 {
 	uint8_t		p[8 * 40];
@@ -337,6 +360,7 @@ inet_suite(void)
 	tcase_add_test(tc, test_ip6_parse_build);
 	tcase_add_test(tc, test_ip6_upper);
 	tcase_add_test(tc, test_ip6_upper_chain_bound);
+	tcase_add_test(tc, test_ip6_rh0);
 	tcase_add_test(tc, test_icmp6_csum);
 	tcase_add_test(tc, test_udp4_csum);
 	tcase_add_test(tc, test_ecn_decap);

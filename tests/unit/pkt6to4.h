@@ -133,6 +133,23 @@ tp_icmp6(uint8_t *buf, const char *src, const char *dst, uint8_t hlim,
 	return len;
 }
 
+/* IPv6 with a Type 0 Routing Header (one address) before 8 UDP bytes. */
+static inline size_t
+tp_rh0_6(uint8_t *buf, const char *src, const char *dst, uint8_t hlim)
+{
+	uint8_t		pl[24 + 8];
+	struct in6_addr	via = tp_a6("2001:db8::99");
+
+	memset(pl, 0, sizeof(pl));
+	pl[0] = 17;		/* next: UDP */
+	pl[1] = 2;		/* 24 bytes */
+	pl[2] = 0;		/* type 0 */
+	pl[3] = 1;		/* segments left */
+	memcpy(pl + 8, &via, 16);
+	tp_put16(pl + 28, 8);
+	return tp_ip6(buf, src, dst, 43, hlim, 0, pl, sizeof(pl));
+}
+
 /* IPv6 + UDP (no checksum care) of dlen bytes. */
 static inline size_t
 tp_udp6(uint8_t *buf, const char *src, const char *dst, uint8_t hlim,

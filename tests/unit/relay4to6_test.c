@@ -296,6 +296,11 @@ START_TEST(test_inner_destination)
 	len = encap(SITE4, ANY4, 0, in6, ilen);
 	ck_assert_int_eq(run(pkt, len, 0), R46_V_DROP);
 	ck_assert_uint_eq(cnt(R46_DROP_LOOP), 2);
+	/* RFC 5095: Type 0 Routing Header. */
+	ilen = tp_rh0_6(in6, SITE6, NATIVE, 10);
+	len = encap(SITE4, ANY4, 0, in6, ilen);
+	ck_assert_int_eq(run(pkt, len, 0), R46_V_DROP);
+	ck_assert_uint_eq(cnt(R46_DROP_RH0), 1);
 	ck_assert_uint_eq(cnt(R46_FORWARDED), 0);
 }
 END_TEST
@@ -435,6 +440,37 @@ START_TEST(test_echo_reply)
 }
 END_TEST
 
+START_TEST(test_echo_from_native_via_relay)
+{
+	struct pbuf		b, ipay;
+	struct ip6_hdr_info	i;
+	size_t			ilen, len;
+
+	/* Another relay encapsulates a native ping to us from 192.88.99.x. */
+	ilen = tp_icmp6(in6, NATIVE, "2002:c058:6301::1", 60, 128, 0,
+	    0x00050006, 20);
+	len = encap("192.88.99.7", ANY4, 0, in6, ilen);
+	ck_assert_int_eq(run(pkt, len, 0), R46_V_FORWARD);
+	/* Answered natively: plain IPv6, no outer header. */
+	pbuf_init(&b, p.data, p.len);
+	ck_assert_int_eq(ip6_parse(&b, &i, &ipay), IP6_OK);
+	ck_assert(tp_eq6(&i.src, "2002:c058:6301::1"));
+	ck_assert(tp_eq6(&i.dst, NATIVE));
+	ck_assert_uint_eq(ipay.p[0], 129);
+	ck_assert_uint_eq(tp_icmp6_csum(p.data), 0);
+	ck_assert_uint_eq(cnt(R46_ECHO_REPLIED), 1);
+	ck_assert_uint_eq(cnt(R46_FORWARDED), 0);
+	/* From an ordinary IPv4 source it is not 6to4 traffic: dropped. */
+	len = encap(SITE4, ANY4, 0, in6, ilen);
+	ck_assert_int_eq(run(pkt, len, 0), R46_V_DROP);
+	/* Nor is native traffic to anything but our /48. */
+	ilen = tp_udp6(in6, NATIVE, "2001:db8::5", 10, 0, 8);
+	len = encap("192.88.99.7", ANY4, 0, in6, ilen);
+	ck_assert_int_eq(run(pkt, len, 0), R46_V_DROP);
+	ck_assert_uint_eq(cnt(R46_DROP_SRC_NOT_6TO4), 2);
+}
+END_TEST
+
 START_TEST(test_fragments)
 {
 	size_t	ilen = tp_udp6(in6, SITE6, NATIVE, 10, 0, 1400);
@@ -497,6 +533,7 @@ r46_suite(void)
 	tcase_add_test(tc, test_time_exceeded_rules);
 	tcase_add_test(tc, test_ecn);
 	tcase_add_test(tc, test_echo_reply);
+	tcase_add_test(tc, test_echo_from_native_via_relay);
 	tcase_add_test(tc, test_fragments);
 	suite_add_tcase(s, tc);
 	return s;

@@ -257,6 +257,10 @@ START_TEST(test_drops)
 	drop_case("2001:db8:9::5efe:cb00:710a", SITE6, R64_DROP_LOOP);
 	drop_case("2001:db8:9::200:5efe:c058:6302", SITE6, R64_DROP_LOOP);
 	drop_case("2001:0:c058:6301::1", SITE6, R64_DROP_LOOP);
+	/* RFC 5095 */
+	ck_assert_int_eq(run(in6, tp_rh0_6(in6, NATIVE, SITE6, 64), 0),
+	    R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_RH0), 1);
 	ck_assert_uint_eq(cnt(R64_FORWARDED), 0);
 	/* The /4 edge passes. */
 	ck_assert_int_eq(run(in6, tp_udp6(in6, NATIVE, "2002:dfff:ffff::1",
