@@ -41,6 +41,7 @@ ns_exec rly ip -6 neigh replace 2001:db8:46::2 lladdr "$V6_MAC" dev eth6 nud per
 cat >"$T/r46.conf" <<EOC
 InterfaceName r46tun
 ControlSocket $T/r46.sock
+User nobody
 AnycastAddress 192.88.99.1
 UnicastAddress 203.0.113.10
 NativeAddress 2001:db8:46::1
@@ -50,6 +51,7 @@ EOC
 cat >"$T/r64.conf" <<EOC
 InterfaceName r64tun
 ControlSocket $T/r64.sock
+User nobody
 SourceAddress 192.88.99.2
 RelayAddress 192.88.99.1/32
 RelayAddress 203.0.113.10/32
@@ -59,7 +61,9 @@ MTU 1480
 TTL 64
 EOC
 ns_bg rly "$BUILD/relay4to6" -f -c "$T/r46.conf"
+R46_PID=$NS_LAST_PID
 ns_bg rly "$BUILD/relay6to4" -f -c "$T/r64.conf"
+R64_PID=$NS_LAST_PID
 wait_until 5 test -S "$T/r46.sock" || fail "relay4to6 did not start"
 wait_until 5 test -S "$T/r64.sock" || fail "relay6to4 did not start"
 wait_until 5 ns_exec rly ip link show dev r46tun || fail "no r46tun"
@@ -72,6 +76,19 @@ ns_exec rly ip route add 192.88.99.1/32 dev r46tun
 ns_exec rly ip route add 203.0.113.10/32 dev r46tun
 ns_exec rly ip -6 route add 2002::/16 dev r64tun
 ns_exec rly ip route add 192.88.99.2/32 dev r64tun
+# Both run as nobody, with no capabilities and no_new_privs, once the
+# TUN and the control socket are open.
+NOBODY=$(id -u nobody)
+for pid in $R46_PID $R64_PID; do
+	st=/proc/$pid/status
+	wait_until 5 grep -q "^NoNewPrivs:.*1" "$st"
+	assert_eq "pid $pid uid" "$NOBODY $NOBODY $NOBODY $NOBODY" \
+	    "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$st")"
+	assert_eq "pid $pid CapEff/CapPrm" "0000000000000000 0000000000000000" \
+	    "$(awk '/^CapEff:/ { e = $2 } /^CapPrm:/ { p = $2 } END { print e, p }' "$st")"
+	assert_eq "pid $pid NoNewPrivs" 1 "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")"
+done
+
 # The kernel routes no 2002::/16 back: replies to 6to4 sites only leave
 # encapsulated.  Sources the relays never route back still pass (rp 0).
 
