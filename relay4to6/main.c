@@ -39,6 +39,23 @@ r46_tick_cb(evutil_socket_t fd, short what, void *arg)
 	r46_tick(arg, clock_mono_ms());
 }
 
+static struct r46		eng;
+static struct tunbatch		tb;
+
+/* TUN I/O figures, kept by tunbatch outside the (pure) engine. */
+static void
+r46_status_tun(struct ctl_reply *rep)
+{
+	ctl_reply_printf(rep, "tun_wakeups %llu",
+	    (unsigned long long)tb.stats.wakeups);
+	ctl_reply_printf(rep, "tun_rx %llu", (unsigned long long)tb.stats.rx);
+	ctl_reply_printf(rep, "tun_tx %llu", (unsigned long long)tb.stats.tx);
+	ctl_reply_printf(rep, "tun_read_errors %llu",
+	    (unsigned long long)tb.stats.read_errors);
+	ctl_reply_printf(rep, "tun_write_errors %llu",
+	    (unsigned long long)tb.stats.write_errors);
+}
+
 static void
 r46_status(void *arg, struct ctl_reply *rep)
 {
@@ -46,13 +63,12 @@ r46_status(void *arg, struct ctl_reply *rep)
 
 	ctl_reply_printf(rep, "interface %s", r->conf.ifname);
 	ctl_reply_printf(rep, "frag_pending %zu", frag4_pending(r->frag));
+	r46_status_tun(rep);
 }
 
 int
 main(int argc, char *argv[])
 {
-	static struct r46	 r;
-	static struct tunbatch	 tb;
 	struct daemon_opts	 o;
 	struct daemon		 d;
 	struct r46_conf		 cfg;
@@ -68,15 +84,15 @@ main(int argc, char *argv[])
 
 	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
 		fatal("getrandom");
-	if (r46_init(&r, &cfg, seed) == -1)
+	if (r46_init(&eng, &cfg, seed) == -1)
 		fatal("engine");
 	if (tun_open(cfg.ifname, 0, &tun) == -1)
 		fatal("tun_open %s", cfg.ifname);
 	if (tun_configure(&tun, cfg.mtu, cfg.txqueuelen) == -1)
 		fatal("tun_configure %s", tun.name);
-	if (tunbatch_init(&tb, tun.fd, cfg.batch, r46_verdict, &r) == -1)
+	if (tunbatch_init(&tb, tun.fd, cfg.batch, r46_verdict, &eng) == -1)
 		fatal("tunbatch");
-	if (daemon_ctl_open(&d, cfg.ctlsock, &r.cnt, r46_status, &r, NULL,
+	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r46_status, &eng, NULL,
 	    NULL) == -1)
 		fatalx("control socket %s", cfg.ctlsock);
 	if (privdrop(cfg.user, NULL, 0) == -1)
@@ -84,7 +100,7 @@ main(int argc, char *argv[])
 
 	ev_tun = event_new(d.base, tun.fd, EV_READ | EV_PERSIST,
 	    tunbatch_event_cb, &tb);
-	ev_tick = event_new(d.base, -1, EV_PERSIST, r46_tick_cb, &r);
+	ev_tick = event_new(d.base, -1, EV_PERSIST, r46_tick_cb, &eng);
 	if (ev_tun == NULL || ev_tick == NULL || event_add(ev_tun, NULL) == -1 ||
 	    event_add(ev_tick, &sec) == -1)
 		fatalx("event setup");
@@ -97,7 +113,7 @@ main(int argc, char *argv[])
 	event_free(ev_tun);
 	tunbatch_free(&tb);
 	tun_close(&tun);
-	r46_free(&r);
+	r46_free(&eng);
 	daemon_fini(&d);
 	return 0;
 }

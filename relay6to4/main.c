@@ -29,6 +29,23 @@
 /* The TUN takes any size, so that oversize packets reach our PTB path. */
 #define RELAY6TO4_TUN_MTU	65535
 
+static struct r64		eng;
+static struct tunbatch		tb;
+
+/* TUN I/O figures, kept by tunbatch outside the (pure) engine. */
+static void
+r64_status_tun(struct ctl_reply *rep)
+{
+	ctl_reply_printf(rep, "tun_wakeups %llu",
+	    (unsigned long long)tb.stats.wakeups);
+	ctl_reply_printf(rep, "tun_rx %llu", (unsigned long long)tb.stats.rx);
+	ctl_reply_printf(rep, "tun_tx %llu", (unsigned long long)tb.stats.tx);
+	ctl_reply_printf(rep, "tun_read_errors %llu",
+	    (unsigned long long)tb.stats.read_errors);
+	ctl_reply_printf(rep, "tun_write_errors %llu",
+	    (unsigned long long)tb.stats.write_errors);
+}
+
 static void
 r64_status(void *arg, struct ctl_reply *rep)
 {
@@ -39,13 +56,12 @@ r64_status(void *arg, struct ctl_reply *rep)
 	ctl_reply_printf(rep, "source %s",
 	    inet_ntop(AF_INET, &r->conf.source, buf, sizeof(buf)));
 	ctl_reply_printf(rep, "mtu %u", r->conf.mtu);
+	r64_status_tun(rep);
 }
 
 int
 main(int argc, char *argv[])
 {
-	static struct r64	 r;
-	static struct tunbatch	 tb;
 	struct daemon_opts	 o;
 	struct daemon		 d;
 	struct r64_conf		 cfg;
@@ -60,14 +76,14 @@ main(int argc, char *argv[])
 
 	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
 		fatal("getrandom");
-	r64_init(&r, &cfg, seed);
+	r64_init(&eng, &cfg, seed);
 	if (tun_open(cfg.ifname, 0, &tun) == -1)
 		fatal("tun_open %s", cfg.ifname);
 	if (tun_configure(&tun, RELAY6TO4_TUN_MTU, cfg.txqueuelen) == -1)
 		fatal("tun_configure %s", tun.name);
-	if (tunbatch_init(&tb, tun.fd, cfg.batch, r64_verdict, &r) == -1)
+	if (tunbatch_init(&tb, tun.fd, cfg.batch, r64_verdict, &eng) == -1)
 		fatal("tunbatch");
-	if (daemon_ctl_open(&d, cfg.ctlsock, &r.cnt, r64_status, &r, NULL,
+	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r64_status, &eng, NULL,
 	    NULL) == -1)
 		fatalx("control socket %s", cfg.ctlsock);
 	if (privdrop(cfg.user, NULL, 0) == -1)
@@ -85,7 +101,7 @@ main(int argc, char *argv[])
 	event_free(ev_tun);
 	tunbatch_free(&tb);
 	tun_close(&tun);
-	r64_free(&r);
+	r64_free(&eng);
 	daemon_fini(&d);
 	return 0;
 }
