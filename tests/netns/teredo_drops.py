@@ -186,6 +186,10 @@ check(all(g >= 1.95 for g in gaps), "bubbles >= 2 s apart %s" % gaps)
 b = stats(SOCK)
 check(wait_for(lambda: delta(b, stats(SOCK), "peers_given_up") >= 1, 3),
       "given up after the 4th: queue purged")
+a = stats(SOCK)
+check(delta(b, a, "icmp6_unreachable") == 1 and delta(b, a, "drop_tx_given_up") >= 1,
+      "give-up: ICMPv6 unreachable to the sender, %d queued packets counted" %
+      delta(b, a, "drop_tx_given_up"))
 time.sleep(2.5)
 check(len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, "no 5th bubble")
 b = stats(SOCK)

@@ -8,3 +8,24 @@
 tl_small
 tl_py wan "$(dirname "$0")/teredo_drops.py" || fail "crafted packets"
 pass "teredod crafted-packet rules"
+
+# DF clear on the UDP packets (RFC 4380 5.1.2): a full-size packet to a
+# trusted client (C, trusted by the run above, valid for 30 s).
+C=2001:0:cb00:7101:0:63bf:39cc:9beb
+ns_exec wan timeout 5 tcpdump -l -nv -c1 -i eth0 \
+    'udp and src host 203.0.113.20 and greater 1300' >"$T/df.txt" 2>/dev/null &
+td=$!
+sleep 0.5
+ns_exec v6h /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.sendto(b"z" * 1232, (sys.argv[1], 9))' "$C"
+wait $td
+grep -q 'length 1308' "$T/df.txt" && grep -q 'flags \[none\]' "$T/df.txt" ||
+    fail "1308-byte Teredo datagram not seen with DF clear: $(cat "$T/df.txt")"
+pass "1308-byte UDP datagram to the client has DF clear"
+# Larger than the Teredo MTU: Packet Too Big with MTU 1280 to the sender.
+out=$(ns_exec v6h ping -6 -c1 -W2 -s 1400 -M do -I 2001:db8:6::2 "$C" 2>&1)
+echo "$out" | grep -qi 'mtu[ =]*1280' ||
+    fail "no Packet Too Big (MTU 1280) for a 1448-byte packet: $out"
+pass "1448-byte native packet: Packet Too Big, MTU 1280"

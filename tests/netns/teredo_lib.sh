@@ -147,6 +147,7 @@ tl_small() {
 	ns_exec rly ip -6 route add 2001::/32 dev teredo
 	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
 	ns_exec v6h ip addr add 2001:db8:7::2/64 dev eth0 nodad	# another /64
+	ns_exec rly ip -6 route add 2001:db8:7::/64 via 2001:db8:6::2
 	ns_exec v6h ip -6 route add 2001::/32 via 2001:db8:6::1
 	# A misrouted prefix (B8): native, but pointed at the TUN.
 	ns_exec rly ip -6 route add 2001:db8:1::/48 dev teredo
