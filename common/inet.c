@@ -374,6 +374,28 @@ ip6_set_ecn(uint8_t *pkt, uint8_t ecn)
 	pkt[1] = (uint8_t)((pkt[1] & 0xcf) | (ecn & 3) << 4);
 }
 
+void
+ip6_swap_addrs(uint8_t *pkt)
+{
+	uint8_t	tmp[16];
+
+	memcpy(tmp, pkt + 8, 16);
+	memmove(pkt + 8, pkt + 24, 16);
+	memcpy(pkt + 24, tmp, 16);
+}
+
+void
+icmp6_echo_to_reply(uint8_t *msg)
+{
+	uint16_t	csum = (uint16_t)(msg[2] << 8 | msg[3]);
+
+	/* The type/code word goes from 0x8000 to 0x8100. */
+	csum = inet_csum_update16(csum, (uint16_t)(msg[0] << 8 | msg[1]),
+	    (uint16_t)(ICMP6_ECHO_REPLY << 8 | msg[1]));
+	msg[0] = ICMP6_ECHO_REPLY;
+	wbuf_set_n16(msg + 2, csum);
+}
+
 int
 icmp_parse(struct pbuf *b, struct icmp_hdr *h)
 {

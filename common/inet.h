@@ -157,6 +157,8 @@ uint8_t		ip6_get_hlim(const uint8_t *pkt);
 void		ip6_set_hlim(uint8_t *pkt, uint8_t);
 uint8_t		ip6_get_tclass(const uint8_t *pkt);
 void		ip6_set_ecn(uint8_t *pkt, uint8_t ecn);
+/* Swap source and destination (upper-layer checksums stay valid). */
+void		ip6_swap_addrs(uint8_t *pkt);
 
 /* ICMPv6 / ICMPv4 / UDP headers. */
 struct icmp_hdr {
@@ -167,6 +169,11 @@ struct icmp_hdr {
 };
 
 int		icmp_parse(struct pbuf *, struct icmp_hdr *);	/* 0 / -1 */
+/*
+ * Turn the ICMPv6 Echo Request message at msg (type byte first, >= 8
+ * bytes) into an Echo Reply, updating its checksum (RFC 1624).
+ */
+void		icmp6_echo_to_reply(uint8_t *msg);
 static inline int
 icmp6_is_error(uint8_t type)
 {

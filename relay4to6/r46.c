@@ -230,7 +230,6 @@ r46_local(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x, int native)
 	struct pbuf	up;
 	struct icmp_hdr	ic;
 	uint8_t		proto, *msg;
-	uint16_t	csum;
 
 	if (ip6_upper(x->i.nxt, &x->ipay, &proto, &up) == -1)
 		return r46_drop(r, R46_DROP_LOCAL_MALFORMED);
@@ -243,14 +242,9 @@ r46_local(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x, int native)
 		return r46_drop(r, R46_DROP_LOCAL_MALFORMED);
 	if (ic.type != ICMP6_ECHO_REQUEST || ic.code != 0)
 		return r46_drop(r, R46_DROP_LOCAL_NOT_ECHO);
-	/* Swap addresses (the checksum does not change), type 128 -> 129. */
-	memcpy(x->in + 8, x->i.dst.s6_addr, 16);
-	memcpy(x->in + 24, x->i.src.s6_addr, 16);
+	ip6_swap_addrs(x->in);
 	ip6_set_hlim(x->in, 64);
-	msg[0] = ICMP6_ECHO_REPLY;
-	csum = inet_csum_update16(ic.csum, (uint16_t)(ICMP6_ECHO_REQUEST << 8),
-	    (uint16_t)(ICMP6_ECHO_REPLY << 8));
-	wbuf_set_n16(msg + 2, csum);
+	icmp6_echo_to_reply(msg);
 	p->data = x->in;
 	p->len = IP6_HDR_LEN + x->i.plen;
 	counters_inc(&r->cnt, R46_ECHO_REPLIED);

@@ -280,6 +280,24 @@ START_TEST(test_icmp6_csum)
 }
 END_TEST
 
+START_TEST(test_echo_to_reply)
+{
+	uint8_t		pkt[200];
+	size_t		len;
+
+	len = tp_icmp6(pkt, "2002:c633:6407::1", "2002:c058:6301::1", 64,
+	    128, 0, 0x00010002, 33);
+	ip6_swap_addrs(pkt);
+	ck_assert(tp_eq6(pkt + 8, "2002:c058:6301::1"));
+	ck_assert(tp_eq6(pkt + 24, "2002:c633:6407::1"));
+	ck_assert_uint_eq(tp_icmp6_csum(pkt), 0);	/* swap keeps it */
+	icmp6_echo_to_reply(pkt + 40);
+	ck_assert_uint_eq(pkt[40], 129);
+	ck_assert_uint_eq(tp_icmp6_csum(pkt), 0);
+	ck_assert_uint_eq(len, 40 + 8 + 33);
+}
+END_TEST
+
 START_TEST(test_udp4_csum)
 {
 	/*
@@ -362,6 +380,7 @@ inet_suite(void)
 	tcase_add_test(tc, test_ip6_upper_chain_bound);
 	tcase_add_test(tc, test_ip6_rh0);
 	tcase_add_test(tc, test_icmp6_csum);
+	tcase_add_test(tc, test_echo_to_reply);
 	tcase_add_test(tc, test_udp4_csum);
 	tcase_add_test(tc, test_ecn_decap);
 	tcase_add_test(tc, test_idgen);
