@@ -53,6 +53,13 @@
 #define ICMP6_ND_NA		136
 #define ICMP6_ND_REDIRECT	137
 
+/* IP version of a raw packet (4 or 6 for IP), 0 when empty. */
+static inline unsigned int
+ip_version(const uint8_t *pkt, size_t len)
+{
+	return len > 0 ? pkt[0] >> 4 : 0;
+}
+
 /* A parsed IPv4 header.  Lengths and offsets are in bytes. */
 struct ip4_hdr {
 	uint8_t		hlen;		/* IHL * 4, 20..60 */

@@ -146,7 +146,7 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 	struct in_addr		v4;
 
 	counters_inc(&r->cnt, R64_RX);
-	if (p->len > 0 && (p->data[0] >> 4) == 4)
+	if (ip_version(p->data, p->len) == 4)
 		return r64_drop(r, R64_DROP_IP4_IGNORED);
 	pbuf_init(&pkt, p->data, p->len);
 	if (ip6_parse(&pkt, &i, &pay) != IP6_OK)
