@@ -59,6 +59,7 @@ struct glue {
 	int			 drain_file;	/* DrainFile present, unexpired */
 	char			 drain_file_why[96];
 	int			 zebra_up;
+	int			 zebra_was_up;	/* a session existed before */
 	int			 bgpd_stale;	/* zebra left while announced */
 	int			 lost_ran;	/* ZebraLostCommand in force */
 	uint64_t		 changed_ms;
@@ -226,14 +227,19 @@ glue_zebra_cb(void *arg, enum zclient_ev ev, const char *detail)
 		counters_inc(&g->cnt, GC_ZEBRA_UP);
 		g->zebra_up = 1;
 		g->bgpd_stale = 0;
-		if (g->lost_ran) {
-			g->lost_ran = 0;
-			if (g->cfg.zebra_back_cmd[0] != '\0') {
-				counters_inc(&g->cnt, GC_BACK_CMD);
-				glue_run_cmd(g, "ZebraBackCommand",
-				    g->cfg.zebra_back_cmd);
-			}
+		g->lost_ran = 0;
+		/*
+		 * After any zebra loss: bgpd (FRR 8.4) neither drops what the
+		 * old zebra redistributed nor re-registers "redistribute
+		 * table" with the new one, so the hook must repair bgpd
+		 * (deploy/frr/bgpglue-bgpd.sh back) and undo a shutdown.
+		 */
+		if (g->zebra_was_up && g->cfg.zebra_back_cmd[0] != '\0') {
+			counters_inc(&g->cnt, GC_BACK_CMD);
+			glue_run_cmd(g, "ZebraBackCommand",
+			    g->cfg.zebra_back_cmd);
 		}
+		g->zebra_was_up = 1;
 		break;
 	case ZCLIENT_DOWN:
 		counters_inc(&g->cnt, GC_ZEBRA_DOWN);

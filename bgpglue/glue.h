@@ -5,8 +5,10 @@
  * announced -> prefixes with Tag, draining -> prefixes with DrainTag,
  * anything else -> nothing.  It also covers what zebra cannot: when zebra
  * is gone, bgpd keeps announcing the routes it had, so a relay failure
- * in that window runs ZebraLostCommand (e.g. shut the iBGP session via
- * vtysh); ZebraBackCommand undoes it once zebra has our routes again.
+ * in that window runs ZebraLostCommand (e.g. shut the iBGP sessions via
+ * vtysh); ZebraBackCommand runs whenever zebra returns after a loss, to
+ * repair bgpd's redistribution (FRR 8.4 bgpd keeps stale routes and does
+ * not re-register "redistribute table") and undo the shutdown.
  */
 #ifndef JF_GLUE_H
 #define JF_GLUE_H

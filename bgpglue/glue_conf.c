@@ -76,7 +76,7 @@ const struct conf_key glue_conf_keys[] = {
 	K("ZebraLostCommand", CONF_STR, zebra_lost_cmd, "", 0, 0, 0,
 	    "sh command run when the relay fails while zebra is gone"),
 	K("ZebraBackCommand", CONF_STR, zebra_back_cmd, "", 0, 0, 0,
-	    "sh command run when zebra is back after ZebraLostCommand"),
+	    "sh command run when zebra is back after a loss (repairs bgpd)"),
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 
@@ -145,8 +145,9 @@ glue_conf_check(const char *file, const struct glue_conf *c, char *err,
 				    sizeof(buf));
 				GLUE_ERR("Prefix", "%s listed twice", buf);
 			}
-	if (c->zebra_back_cmd[0] != '\0' && c->zebra_lost_cmd[0] == '\0')
-		GLUE_ERR("ZebraBackCommand", "set without ZebraLostCommand");
+	if (c->zebra_back_cmd[0] == '\0' && c->zebra_lost_cmd[0] != '\0')
+		GLUE_ERR("ZebraLostCommand", "set without ZebraBackCommand, "
+		    "which must undo it");
 	return 0;
 }
 

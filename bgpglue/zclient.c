@@ -41,6 +41,9 @@ struct zclient {
 	struct zclient_route	 want[ZCLIENT_MAX_ROUTES];
 	size_t			 nwant;
 	int			 readd[ZCLIENT_MAX_ROUTES];
+	struct zapi_route	 purge[ZCLIENT_MAX_ROUTES];	/* resync */
+	size_t			 npurge;
+	struct event		*purge_ev;
 	struct zclient_stats	 st;
 	char			 err[256];
 };
@@ -97,6 +100,8 @@ zclient_drop(struct zclient *zc, const char *fmt, ...)
 		zc->bev = NULL;
 	}
 	evtimer_del(zc->readd_ev);
+	evtimer_del(zc->purge_ev);
+	zc->npurge = 0;
 	for (i = 0; i < zc->nwant; i++) {
 		zc->want[i].installed = 0;
 		zc->readd[i] = 0;
@@ -196,6 +201,31 @@ zclient_readd_cb(evutil_socket_t fd, short ev, void *arg)
 		}
 }
 
+/* Second half of a resync: delete what was added only to be deleted. */
+static void
+zclient_purge_one(struct zclient *zc, const struct zapi_prefix *p)
+{
+	size_t	i;
+
+	for (i = 0; i < zc->npurge; i++)
+		if (zapi_prefix_eq(&zc->purge[i].prefix, p)) {
+			zclient_send_route(zc, 0, &zc->purge[i]);
+			zc->purge[i] = zc->purge[--zc->npurge];
+			return;
+		}
+}
+
+static void
+zclient_purge_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct zclient	*zc = arg;
+
+	(void)fd;
+	(void)ev;
+	while (zc->npurge > 0)
+		zclient_purge_one(zc, &zc->purge[0].prefix);
+}
+
 static void
 zclient_notify(struct zclient *zc, const struct zapi_notify *n)
 {
@@ -207,6 +237,8 @@ zclient_notify(struct zclient *zc, const struct zapi_notify *n)
 	zc->st.notes_rx++;
 	zapi_prefix_str(&n->prefix, pfx, sizeof(pfx));
 	if ((wr = zclient_find(zc, &n->prefix, &idx)) == NULL) {
+		if (n->note == ZAPI_NOTE_INSTALLED)
+			zclient_purge_one(zc, &n->prefix);
 		log_debug("zebra: %s %s (not wanted)", pfx,
 		    zapi_note_str(n->note));
 		return;
@@ -418,7 +450,9 @@ zclient_new(struct event_base *base, const struct zclient_cfg *cfg,
 	zc->backoff_ms = zc->cfg.backoff_min_ms;
 	zc->retry_ev = evtimer_new(base, zclient_retry_cb, zc);
 	zc->readd_ev = evtimer_new(base, zclient_readd_cb, zc);
-	if (zc->retry_ev == NULL || zc->readd_ev == NULL) {
+	zc->purge_ev = evtimer_new(base, zclient_purge_cb, zc);
+	if (zc->retry_ev == NULL || zc->readd_ev == NULL ||
+	    zc->purge_ev == NULL) {
 		zclient_free(zc);
 		return NULL;
 	}
@@ -436,6 +470,8 @@ zclient_free(struct zclient *zc)
 		event_free(zc->retry_ev);
 	if (zc->readd_ev != NULL)
 		event_free(zc->readd_ev);
+	if (zc->purge_ev != NULL)
+		event_free(zc->purge_ev);
 	free(zc);
 }
 
@@ -489,14 +525,25 @@ zclient_set(struct zclient *zc, const struct zapi_route *r, size_t n)
 	memcpy(zc->want, nw, n * sizeof(nw[0]));
 	memset(zc->readd, 0, sizeof(zc->readd));
 	zc->nwant = n;
+	/* A prefix wanted again must not get a resync's late DELETE. */
+	for (i = 0; i < zc->npurge; ) {
+		for (found = 0, j = 0; j < n && !found; j++)
+			found = zapi_prefix_eq(&zc->purge[i].prefix,
+			    &r[j].prefix);
+		if (found)
+			zc->purge[i] = zc->purge[--zc->npurge];
+		else
+			i++;
+	}
 	return 0;
 }
 
 int
 zclient_resync(struct zclient *zc, const struct zapi_route *stale, size_t n)
 {
-	size_t	i, j;
-	int	wanted;
+	struct timeval	tv = { 1, 0 };
+	size_t		i, j;
+	int		wanted;
 
 	if (zc->state != ZC_UP)
 		return -1;
@@ -506,11 +553,18 @@ zclient_resync(struct zclient *zc, const struct zapi_route *stale, size_t n)
 		for (wanted = 0, i = 0; i < zc->nwant && !wanted; i++)
 			wanted = zapi_prefix_eq(&zc->want[i].r.prefix,
 			    &stale[j].prefix);
-		if (wanted)
+		if (wanted || zc->npurge == ZCLIENT_MAX_ROUTES)
 			continue;
+		/*
+		 * zebra must select the route (and tell bgpd) before the
+		 * DELETE, or it coalesces both and bgpd hears nothing: the
+		 * DELETE waits for INSTALLED, or at most one second.
+		 */
 		zclient_send_route(zc, 1, &stale[j]);
-		zclient_send_route(zc, 0, &stale[j]);
+		zc->purge[zc->npurge++] = stale[j];
 	}
+	if (zc->npurge > 0)
+		evtimer_add(zc->purge_ev, &tv);
 	return 0;
 }
 
