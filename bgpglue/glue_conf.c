@@ -80,9 +80,9 @@ const struct conf_key glue_conf_keys[] = {
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 
-/* Line of the first "key ..." in file, 0 if absent. */
+/* Line of the nth (from 1) "key ..." in file, 0 if absent. */
 static unsigned int
-glue_conf_line(const char *file, const char *key)
+glue_conf_line_nth(const char *file, const char *key, size_t nth)
 {
 	char		 line[1100], *s;
 	unsigned int	 n = 0, found = 0;
@@ -96,11 +96,17 @@ glue_conf_line(const char *file, const char *key)
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			;
 		if (strncasecmp(s, key, klen) == 0 &&
-		    (s[klen] == ' ' || s[klen] == '\t'))
+		    (s[klen] == ' ' || s[klen] == '\t') && --nth == 0)
 			found = n;
 	}
 	fclose(f);
 	return found;
+}
+
+static unsigned int
+glue_conf_line(const char *file, const char *key)
+{
+	return glue_conf_line_nth(file, key, 1);
 }
 
 #define GLUE_ERR(key, ...) do {						\
@@ -143,7 +149,10 @@ glue_conf_check(const char *file, const struct glue_conf *c, char *err,
 
 				conf_format_prefix(&c->prefixes.p[j], buf,
 				    sizeof(buf));
-				GLUE_ERR("Prefix", "%s listed twice", buf);
+				snprintf(err, errlen, "%s:%u: Prefix: %s "
+				    "listed twice", file, glue_conf_line_nth(
+				    file, "Prefix", j + 1), buf);
+				return -1;
 			}
 	if (c->zebra_back_cmd[0] == '\0' && c->zebra_lost_cmd[0] != '\0')
 		GLUE_ERR("ZebraLostCommand", "set without ZebraBackCommand, "
