@@ -263,11 +263,20 @@ relay_peer_heard(struct relay *r, struct peer *p, const struct rx_verdict *v,
 {
 	uint16_t	port = ntohs(from->sin_port);
 
+	/*
+	 * A client we hold no entry for (we restarted, or anycast moved it
+	 * here) is relayed, not dropped, when its packet is consistent (UDP
+	 * source = the mapping in its address, or our nonce).  No entry is
+	 * created: trusting a mapping for native->client traffic still takes
+	 * a bubble exchange through the client's server, so a spoofed UDP
+	 * source cannot turn native replies into a reflector.
+	 */
 	if (p == NULL) {
 		counters_inc(&r->ctr, C_RX_UNKNOWN_PEER);
-		/* No entry: still relayed; state only within the limits. */
-		if (!peers_may_create(&r->peers, NULL, v->src.server, r->now) ||
-		    (p = peers_create(&r->peers, &v->pkt.ip6.src, PEER_TRUSTED,
+		if (!v->nonce_ok)
+			return;
+		/* Our own bubble was answered: the entry was evicted. */
+		if ((p = peers_create(&r->peers, &v->pkt.ip6.src, PEER_TRUSTED,
 		    r->now)) == NULL)
 			return;
 		counters_inc(&r->ctr, C_PEERS_CREATED);

@@ -54,7 +54,7 @@ command -v miredo >/dev/null || fail "miredo not installed (make deps)"
 mac() { ns_exec "$1" cat "/sys/class/net/$2/address"; }
 rx_packets() { ns_exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
 now_ns() { date +%s%N; }
-percore() { awk -v p="$1" -v c="$2" 'BEGIN { printf "%d", c > 0 ? p * 100 / c : 0 }'; }
+percore() { awk -v p="$1" -v c="$2" 'BEGIN { printf "%d", (c > 0) ? (p * 100 / c) : 0 }'; }
 row() { printf 'ROW\tteredo\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
 tree_pids() { local p; for p in "$@"; do echo "$p"; tree_pids $(pgrep -P "$p"); done; }
 cpu_ticks() {	# sum over a process tree

@@ -82,7 +82,7 @@ fuzz_rx(const uint8_t *d, size_t len, uint16_t port)
 		return;
 	CHECK(v.map_match || v.nonce_ok ||
 	    (p != NULL && p->map_port == port));
-	if (p == NULL)
+	if (p == NULL && v.nonce_ok)
 		p = peers_create(&t, &v.pkt.ip6.src, PEER_TRUSTED, now);
 	if (p == NULL)
 		return;

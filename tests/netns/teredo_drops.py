@@ -38,6 +38,11 @@ def native_send(dst, count=1, size=8, src=NATIVE, sport=7):
                     "-c", code, dst, str(count), src], check=True)
 
 
+def peer_row(addr):
+    return subprocess.run([os.environ["BUILD"] + "/relayctl", "-r", "-s", SOCK, "peer", addr],
+                          capture_output=True, text=True).stdout
+
+
 def delta(before, after, k):
     return after.get(k, 0) - before.get(k, 0)
 
@@ -155,6 +160,28 @@ check(delta(b, a, "drop_tx_queue_full") >= 3000 - 4096 // 148,
       "the rest counted as drop_tx_queue_full (%d)" % delta(b, a, "drop_tx_queue_full"))
 check(delta(b, a, "bubbles_sent") == 1, "one bubble for 3000 packets")
 
+# Bubble retries on the timer, without new traffic (CDEAD from above).
+bub = [x[0] for x in fake.bubbles if x[1] == CDEAD]
+check(wait_for(lambda: len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, 8),
+      "unanswered client: 4 bubbles in total, no new traffic needed")
+times = [x[0] for x in fake.bubbles if x[1] == CDEAD]
+gaps = [round(b2 - b1, 2) for b1, b2 in zip(times, times[1:])]
+check(all(g >= 1.95 for g in gaps), "bubbles >= 2 s apart %s" % gaps)
+b = stats(SOCK)
+check(wait_for(lambda: "state=failed" in peer_row(CDEAD), 3),
+      "given up after the 4th: queue purged")
+a = stats(SOCK)
+check(delta(b, a, "icmp6_unreachable") >= 1 and delta(b, a, "drop_tx_given_up") >= 20,
+      "give-up: ICMPv6 unreachable to the sender, %d queued packets counted" %
+      delta(b, a, "drop_tx_given_up"))
+time.sleep(2.5)
+check(len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, "no 5th bubble")
+b = stats(SOCK)
+native_send(CDEAD)
+time.sleep(0.2)
+a = stats(SOCK)
+check(delta(b, a, "drop_tx_peer_unreachable") == 1 and delta(b, a, "bubbles_sent") == 0,
+      "new traffic to a given-up client buys no 5th bubble")
 # Per-/64 rate limit on new entries (100/s, burst 200): one /64 floods,
 # another still gets its entry.
 b = stats(SOCK)
@@ -176,26 +203,4 @@ native_send(teredo("192.0.2.99", 40000), src="2001:db8:7::2")
 check(wait_for(lambda: delta(b, stats(SOCK), "peers_created") == 1, 2),
       "another /64 still creates its entry")
 
-# Bubble retries on the timer, without new traffic (CDEAD from above).
-bub = [x[0] for x in fake.bubbles if x[1] == CDEAD]
-check(wait_for(lambda: len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, 8),
-      "unanswered client: 4 bubbles in total, no new traffic needed")
-times = [x[0] for x in fake.bubbles if x[1] == CDEAD]
-gaps = [round(b2 - b1, 2) for b1, b2 in zip(times, times[1:])]
-check(all(g >= 1.95 for g in gaps), "bubbles >= 2 s apart %s" % gaps)
-b = stats(SOCK)
-check(wait_for(lambda: delta(b, stats(SOCK), "peers_given_up") >= 1, 3),
-      "given up after the 4th: queue purged")
-a = stats(SOCK)
-check(delta(b, a, "icmp6_unreachable") == 1 and delta(b, a, "drop_tx_given_up") >= 1,
-      "give-up: ICMPv6 unreachable to the sender, %d queued packets counted" %
-      delta(b, a, "drop_tx_given_up"))
-time.sleep(2.5)
-check(len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, "no 5th bubble")
-b = stats(SOCK)
-native_send(CDEAD)
-time.sleep(0.2)
-a = stats(SOCK)
-check(delta(b, a, "drop_tx_peer_unreachable") == 1 and delta(b, a, "bubbles_sent") == 0,
-      "new traffic to a given-up client buys no 5th bubble")
 fake.close()

@@ -102,8 +102,8 @@ check(up >= sent_up * 0.5 and down >= 1,
 nb = native_count()
 d0 = len(fake.data[40000])
 fake.c40000.sendto(ip6(C, NATIVE), ("203.0.113.20", 3545))
-check(wait_for(lambda: native_count() == nb + 1, 2), "after the flood: C -> native")
+check(wait_for(lambda: native_count() >= nb + 1, 5), "after the flood: C -> native")
 subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c",
                 NATIVE_TX, C, "1", "0"], check=True)
-check(wait_for(lambda: len(fake.data[40000]) == d0 + 1, 2), "after the flood: native -> C")
+check(wait_for(lambda: len(fake.data[40000]) >= d0 + 1, 5), "after the flood: native -> C")
 fake.close()
