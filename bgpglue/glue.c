@@ -24,6 +24,7 @@
 #include "decide.h"
 #include "glue.h"
 #include "log.h"
+#include "probe.h"
 #include "zclient.h"
 
 #define GLUE_COUNTERS(X)						\
@@ -50,6 +51,8 @@ struct glue {
 	struct zclient		*zc;
 	struct ctlmon		*cm;
 	struct check		 ck_relay;
+	struct probe		*probe;		/* NULL: ProbeMode none */
+	struct check		 ck_probe;
 	struct decide		 dec;
 	struct counters		 cnt;
 	struct event		*deadline_ev;
@@ -155,7 +158,8 @@ static void
 glue_eval(struct glue *g, const char *why)
 {
 	enum decide_state	was = g->dec.state;
-	int			healthy = g->ck_relay.up;
+	int			healthy = g->ck_relay.up &&
+				    (g->probe == NULL || g->ck_probe.up);
 
 	if (decide_eval(&g->dec, clock_mono_ms(), healthy,
 	    g->drain_ctl || g->drain_file, why)) {
@@ -214,6 +218,17 @@ glue_relay_cb(void *arg, enum ctlmon_result res, const char *why)
 	if (changed)
 		log_info("check %s %s: %s", g->ck_relay.name,
 		    g->ck_relay.up ? "up" : "down", why);
+	glue_eval(g, why);
+}
+
+static void
+glue_probe_cb(void *arg, int ok, const char *why)
+{
+	struct glue	*g = arg;
+
+	if (check_result(&g->ck_probe, ok, why))
+		log_info("check %s %s: %s", g->ck_probe.name,
+		    g->ck_probe.up ? "up" : "down", why);
 	glue_eval(g, why);
 }
 
@@ -340,6 +355,26 @@ glue_new(struct event_base *base, const struct glue_conf *cfg)
 	mcfg.timeout_ms = cfg->timeout_ms;
 	g->cm = ctlmon_new(base, &mcfg, glue_relay_cb, g);
 
+	if (cfg->probe_mode != PROBE_NONE) {
+		struct probe_cfg	pcfg;
+
+		memset(&pcfg, 0, sizeof(pcfg));
+		pcfg.mode = (enum probe_mode)cfg->probe_mode;
+		pcfg.src4 = cfg->probe_src4;
+		pcfg.target4 = cfg->probe_target4;
+		pcfg.ret6 = cfg->probe_ret6;
+		pcfg.port = (uint16_t)cfg->probe_port;
+		pcfg.interval_ms = cfg->probe_interval_ms;
+		pcfg.timeout_ms = cfg->probe_timeout_ms;
+		check_init(&g->ck_probe, "probe", cfg->probe_rise,
+		    cfg->probe_fall);
+		if ((g->probe = probe_new(base, &pcfg, glue_probe_cb, g)) ==
+		    NULL) {
+			log_warn("probe sockets");
+			glue_free(g);
+			return NULL;
+		}
+	}
 	g->deadline_ev = evtimer_new(base, glue_deadline_cb, g);
 	g->drainfile_ev = event_new(base, -1, EV_PERSIST, glue_drainfile_cb,
 	    g);
@@ -365,6 +400,8 @@ glue_start(struct glue *g)
 	}
 	zclient_start(g->zc);
 	ctlmon_start(g->cm);
+	if (g->probe != NULL)
+		probe_start(g->probe);
 }
 
 void
@@ -373,6 +410,7 @@ glue_free(struct glue *g)
 	if (g == NULL)
 		return;
 	ctlmon_free(g->cm);
+	probe_free(g->probe);
 	zclient_free(g->zc);
 	if (g->deadline_ev != NULL)
 		event_free(g->deadline_ev);
@@ -416,6 +454,18 @@ glue_status(void *arg, struct ctl_reply *r)
 	ctl_reply_printf(r, "check_relay %s ok_run=%u fail_run=%u why=%s",
 	    g->ck_relay.up ? "up" : "down", g->ck_relay.ok_run,
 	    g->ck_relay.fail_run, g->ck_relay.why);
+	if (g->probe != NULL) {
+		const struct probe_stats *ps = probe_stats(g->probe);
+
+		ctl_reply_printf(r, "check_probe %s ok_run=%u fail_run=%u "
+		    "why=%s", g->ck_probe.up ? "up" : "down",
+		    g->ck_probe.ok_run, g->ck_probe.fail_run, g->ck_probe.why);
+		ctl_reply_printf(r, "probe sent=%llu ok=%llu timeouts=%llu "
+		    "send_errors=%llu rtt_ms=%u", (unsigned long long)ps->sent,
+		    (unsigned long long)ps->ok,
+		    (unsigned long long)ps->timeouts,
+		    (unsigned long long)ps->send_errors, ps->last_rtt_ms);
+	}
 	ctl_reply_printf(r, "relay_connected %s", mi->connected ? "yes" :
 	    "no");
 	ctl_reply_printf(r, "relay_pid %ld", mi->pid);

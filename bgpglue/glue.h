@@ -37,6 +37,12 @@ struct glue_conf {
 	char			nh_ifname[CONF_STR_MAX];	/* "": blackhole */
 	struct conf_prefix_list	prefixes;
 	uint32_t		interval_ms, timeout_ms, rise, fall;
+	int			probe_mode;	/* enum probe_mode */
+	struct in_addr		probe_src4, probe_target4;
+	struct in6_addr		probe_ret6;
+	uint32_t		probe_port;
+	uint32_t		probe_interval_ms, probe_timeout_ms;
+	uint32_t		probe_rise, probe_fall;
 	uint32_t		drain_ms;
 	char			drain_file[CONF_STR_MAX];
 	uint32_t		flap_window_ms, flap_max;

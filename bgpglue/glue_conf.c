@@ -20,6 +20,7 @@
 
 /* Same order as enum zapi_profile and enum zapi_rtype. */
 static const char *const glue_profiles[] = { "frr8", "frr10", NULL };
+static const char *const glue_probes[] = { "none", "4to6", "6to4", NULL };
 static const char *const glue_rtypes[] = { "static", "nhrp", "table",
 	"babel", "openfabric", NULL };
 
@@ -59,6 +60,24 @@ const struct conf_key glue_conf_keys[] = {
 	    "consecutive successes before announcing"),
 	K("CheckFall", CONF_U32, fall, "3", 0, 1, 100,
 	    "consecutive failures before withdrawing (relay exit: at once)"),
+	E("ProbeMode", probe_mode, "none", glue_probes,
+	    "data-plane probe through the relay: none, 4to6 or 6to4"),
+	K("ProbeSource4", CONF_IPV4, probe_src4, "0.0.0.0", 0, 0, 0,
+	    "this host's IPv4: 4to6 outer source, 6to4 V4ADDR probed"),
+	K("ProbeTarget4", CONF_IPV4, probe_target4, "192.88.99.1", 0, 0, 0,
+	    "4to6: the relay address the probe is sent to"),
+	K("ProbeReturn6", CONF_IPV6, probe_ret6, "::", 0, 0, 0,
+	    "this host's IPv6: 4to6 inner destination, 6to4 source"),
+	K("ProbePort", CONF_U32, probe_port, "3560", 0, 1, 65535,
+	    "UDP port of the probe packets"),
+	K("ProbeIntervalMs", CONF_U32, probe_interval_ms, "1000", 0, 10,
+	    3600000, "probe interval"),
+	K("ProbeTimeoutMs", CONF_U32, probe_timeout_ms, "500", 0, 5, 3600000,
+	    "a probe not back within this is a failure"),
+	K("ProbeRise", CONF_U32, probe_rise, "2", 0, 1, 100,
+	    "consecutive probe successes needed"),
+	K("ProbeFall", CONF_U32, probe_fall, "3", 0, 1, 100,
+	    "consecutive probe failures before withdrawing"),
 	K("DrainTimeMs", CONF_U32, drain_ms, "30000", 0, 0, 86400000,
 	    "time announced with DrainTag before the withdrawal"),
 	K("DrainFile", CONF_STR, drain_file, "", 0, 0, 0,
@@ -131,6 +150,13 @@ glue_conf_check(const char *file, const struct glue_conf *c, char *err,
 	if (c->timeout_ms >= c->interval_ms)
 		GLUE_ERR("CheckTimeoutMs", "%u must be below CheckIntervalMs "
 		    "%u", c->timeout_ms, c->interval_ms);
+	if (c->probe_mode != 0 && c->probe_src4.s_addr == INADDR_ANY)
+		GLUE_ERR("ProbeSource4", "required by ProbeMode");
+	if (c->probe_mode == 1 && IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
+		GLUE_ERR("ProbeReturn6", "required by ProbeMode 4to6");
+	if (c->probe_mode != 0 && c->probe_timeout_ms >= c->probe_interval_ms)
+		GLUE_ERR("ProbeTimeoutMs", "%u must be below ProbeIntervalMs "
+		    "%u", c->probe_timeout_ms, c->probe_interval_ms);
 	if (c->holddown_max_ms < c->holddown_ms)
 		GLUE_ERR("HoldDownMaxMs", "%u is below HoldDownMs %u",
 		    c->holddown_max_ms, c->holddown_ms);

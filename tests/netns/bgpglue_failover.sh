@@ -9,7 +9,10 @@
 #   4. kill -9 bgpglue: the path leaves (zebra's cleanup of its routes);
 #      bgpglue restarts: the path returns;
 #   5. SIGSTOP the relay: the path leaves after fall x interval, not at
-#      once; SIGCONT: it returns.
+#      once; SIGCONT: it returns;
+#   6. the relay runs and answers "status", but its data path is broken
+#      (no route into its TUN): the probe, a real protocol-41 packet sent
+#      through the relay, fails and the path leaves; repaired: returns.
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/bgpglue_lab.inc"
@@ -105,5 +108,18 @@ st=$(lab_ctl "${LAB_GLUE_CTL[$A]}" status)
 echo "$st" | grep -q 'status reply' || fail "vm$A: timeout reason not shown"
 wait_until 10 lab_fib_has $ANY "$BOTH" || fail "path did not return after SIGCONT"
 pass "relay vm$A continued: ECMP again"
+# 6. Data plane broken, control plane fine.
+t0=$(now_ms)
+ns_exec vm$A ip route del 192.88.99.1/32 dev r46tun table 46
+wait_until 10 lab_fib_has $ANY 198.18.0.1$B ||
+    fail "broken data path, path stayed: '$(lab_fib_nh $ANY)'"
+dt=$(( $(now_ms) - t0 ))
+st=$(lab_ctl "${LAB_GLUE_CTL[$A]}" status)
+echo "$st" | grep -q '^check_relay *up' || fail "relay check should still be up"
+echo "$st" | grep -q '^check_probe *down' || fail "probe check should be down"
+pass "vm$A data path broken: probe failed, path left after ${dt} ms ($(echo "$st" | sed -n 's/^reason *//p'))"
+ns_exec vm$A ip route replace 192.88.99.1/32 dev r46tun table 46
+wait_until 10 lab_fib_has $ANY "$BOTH" || fail "path did not return after repair"
+pass "vm$A data path repaired: ECMP again"
 grep -c ' -> ' "$T"/*vm$A.bgpglue.log | sed 's/^/state changes logged: /'
 exit 0

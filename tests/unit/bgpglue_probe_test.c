@@ -1,0 +1,151 @@
+/*
+ * bgpglue probe packets: the 4to6 probe is a valid IPv4/protocol-41
+ * packet whose inner IPv6 source is the 6to4 address of the outer source,
+ * with correct checksums (checked with common/inet.h); the 6to4 matcher
+ * accepts exactly our nonce in protocol 41 to our address.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inet.h"
+#include "pbuf.h"
+#include "bgpglue/probe.h"
+
+static void
+cfg4to6(struct probe_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = PROBE_4TO6;
+	inet_pton(AF_INET, "198.18.0.11", &c->src4);
+	inet_pton(AF_INET, "192.88.99.1", &c->target4);
+	inet_pton(AF_INET6, "2001:db8:46::11", &c->ret6);
+	c->port = 3560;
+}
+
+START_TEST(test_4to6_packet)
+{
+	struct probe_cfg	c;
+	uint8_t			pkt[256];
+	struct pbuf		b, p4, p6, pu;
+	struct ip4_hdr		h4;
+	struct ip6_hdr_info	h6;
+	struct udp_hdr		u;
+	struct in6_addr		want;
+	int			len;
+
+	cfg4to6(&c);
+	len = probe_build(&c, 0x1122334455667788ULL, pkt, sizeof(pkt));
+	ck_assert_int_eq(len, 20 + 40 + 8 + 12);
+	pbuf_init(&b, pkt, (size_t)len);
+	ck_assert_int_eq(ip4_parse(&b, &h4, &p4), IP4_OK);	/* checksum */
+	ck_assert_uint_eq(h4.proto, 41);
+	ck_assert_uint_eq(h4.src.s_addr, c.src4.s_addr);
+	ck_assert_uint_eq(h4.dst.s_addr, c.target4.s_addr);
+	ck_assert_int_eq(ip6_parse(&p4, &h6, &p6), IP6_OK);
+	inet_pton(AF_INET6, "2002:c612:b::1", &want);
+	ck_assert_mem_eq(&h6.src, &want, 16);
+	ck_assert_mem_eq(&h6.dst, &c.ret6, 16);
+	ck_assert_uint_eq(h6.nxt, IPPROTO_UDP);
+	ck_assert_uint_eq(inet_csum6(&h6.src, &h6.dst, IPPROTO_UDP, p6.p,
+	    pbuf_left(&p6)), 0);
+	ck_assert_int_eq(udp_parse(&p6, &u, &pu), 0);
+	ck_assert_uint_eq(u.dport, 3560);
+	/* What comes back to the UDP socket is the payload. */
+	ck_assert(probe_match(&c, pu.p, pbuf_left(&pu),
+	    0x1122334455667788ULL));
+	ck_assert(!probe_match(&c, pu.p, pbuf_left(&pu),
+	    0x1122334455667789ULL));
+	ck_assert(!probe_match(&c, pu.p, pbuf_left(&pu) - 1,
+	    0x1122334455667788ULL));
+	ck_assert_int_eq(probe_build(&c, 1, pkt, 50), -1);	/* too small */
+}
+END_TEST
+
+/* What relay6to4 sends back: IPv4(41) to src4 / IPv6 to 2002:src4::1. */
+static int
+encap6to4(const struct probe_cfg *c, uint64_t nonce, const char *dst6s,
+    uint16_t dport, uint8_t *pkt, size_t cap)
+{
+	uint8_t			payload[32];
+	struct wbuf		w;
+	struct ip4_hdr		h4;
+	struct ip6_hdr_info	h6;
+	struct udp_hdr		u;
+	int			plen;
+	uint8_t			*udp;
+
+	plen = probe_build(c, nonce, payload, sizeof(payload));
+	ck_assert_int_eq(plen, 12);
+	wbuf_init(&w, pkt, cap);
+	memset(&h4, 0, sizeof(h4));
+	h4.total_len = (uint16_t)(20 + 40 + 8 + plen);
+	h4.ttl = 64;
+	h4.proto = 41;
+	inet_pton(AF_INET, "192.88.99.2", &h4.src);
+	h4.dst = c->src4;
+	ck_assert_int_eq(ip4_build(&w, &h4), 0);
+	memset(&h6, 0, sizeof(h6));
+	h6.plen = (uint16_t)(8 + plen);
+	h6.nxt = IPPROTO_UDP;
+	h6.hlim = 63;
+	inet_pton(AF_INET6, "2001:db8:5::1", &h6.src);
+	inet_pton(AF_INET6, dst6s, &h6.dst);
+	ck_assert_int_eq(ip6_build(&w, &h6), 0);
+	udp = w.p + w.len;
+	memset(&u, 0, sizeof(u));
+	u.sport = 3561;
+	u.dport = dport;
+	u.len = (uint16_t)(8 + plen);
+	udp_build(&w, &u);
+	wbuf_put(&w, payload, (size_t)plen);
+	ck_assert(wbuf_ok(&w));
+	wbuf_set_n16(udp + 6, inet_csum6(&h6.src, &h6.dst, IPPROTO_UDP, udp,
+	    8 + (size_t)plen));
+	return (int)w.len;
+}
+
+START_TEST(test_6to4_match)
+{
+	struct probe_cfg	c;
+	uint8_t			pkt[256];
+	int			len;
+
+	memset(&c, 0, sizeof(c));
+	c.mode = PROBE_6TO4;
+	inet_pton(AF_INET, "198.18.5.1", &c.src4);
+	c.port = 3560;
+	len = encap6to4(&c, 42, "2002:c612:501::1", 3560, pkt, sizeof(pkt));
+	ck_assert(probe_match(&c, pkt, (size_t)len, 42));
+	ck_assert(!probe_match(&c, pkt, (size_t)len, 43));
+	ck_assert(!probe_match(&c, pkt, (size_t)len - 1, 42));
+	/* Another 6to4 destination, another port: not ours. */
+	len = encap6to4(&c, 42, "2002:c612:502::1", 3560, pkt, sizeof(pkt));
+	ck_assert(!probe_match(&c, pkt, (size_t)len, 42));
+	len = encap6to4(&c, 42, "2002:c612:501::1", 9, pkt, sizeof(pkt));
+	ck_assert(!probe_match(&c, pkt, (size_t)len, 42));
+	/* A broken IPv4 checksum is refused. */
+	len = encap6to4(&c, 42, "2002:c612:501::1", 3560, pkt, sizeof(pkt));
+	pkt[10] ^= 0xff;
+	ck_assert(!probe_match(&c, pkt, (size_t)len, 42));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("bgpglue_probe");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 nf;
+
+	tcase_add_test(tc, test_4to6_packet);
+	tcase_add_test(tc, test_6to4_match);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
