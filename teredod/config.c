@@ -47,6 +47,8 @@ const struct conf_key td_conf_keys[] = {
 	    "user to run as after setup (empty: stay root, no capabilities)"),
 	K("ControlSocket", CONF_STR, control_socket, "/run/justforward/teredod.sock", 0,
 	    0, 0, "control socket path"),
+	K("StateFile", CONF_STR, state_file, "", 0, 0, 0,
+	    "trusted peers kept across a clean restart (empty: off)"),
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 

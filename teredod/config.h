@@ -30,6 +30,7 @@ struct td_config {
 	uint32_t	txqueuelen;
 	char		user[CONF_STR_MAX];
 	char		control_socket[CONF_STR_MAX];
+	char		state_file[CONF_STR_MAX];
 };
 
 extern const struct conf_key td_conf_keys[];

@@ -14,12 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clock.h"
+
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
 #include "privdrop.h"
 #include "relay.h"
+#include "state.h"
 
 int
 main(int argc, char **argv)
@@ -34,6 +37,8 @@ main(int argc, char **argv)
 	daemon_init(&d, "teredod", &o);
 	if (relay_open(&r, &cfg) == -1)
 		fatalx("cannot set up the relay");
+	if (cfg.state_file[0] != '\0')
+		(void)state_load(cfg.state_file, &r.peers, r.now);
 	if (daemon_ctl_open(&d, cfg.control_socket, &r.ctr, td_ctl_status, &r,
 	    td_ctl_commands, &r) == -1)
 		fatalx("control socket %s", cfg.control_socket);
@@ -45,6 +50,8 @@ main(int argc, char **argv)
 	    inet_ntoa(cfg.bind_address), cfg.bind_port);
 	daemon_ready(&d);
 	daemon_run(&d);
+	if (cfg.state_file[0] != '\0')
+		(void)state_save(cfg.state_file, &r.peers, clock_mono_ms());
 	relay_close(&r);
 	daemon_fini(&d);
 	return 0;

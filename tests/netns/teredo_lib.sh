@@ -25,6 +25,7 @@ tl_conf_relay() {	# bind-address port
 	MaxMemory ${TL_MAXMEM:-64}
 	NewPeerRatePer64 ${TL_RATE64:-100}
 	NewPeerRatePerServer ${TL_RATESRV:-20000}
+	StateFile $T/teredod.state
 	EOF
 }
 
@@ -69,8 +70,8 @@ tl_relay_start() {
 	wait_until 5 test -S "$T/teredod.sock" || fail "teredod did not start"
 }
 
-tl_relay_stop() {
-	kill "$TL_RELAY_PID" 2>/dev/null
+tl_relay_stop() {	# [signal]: TERM (clean, state saved) or KILL (crash)
+	kill -"${1:-TERM}" "$TL_RELAY_PID" 2>/dev/null
 	wait "$TL_RELAY_PID" 2>/dev/null
 	rm -f "$T/teredod.sock"
 }

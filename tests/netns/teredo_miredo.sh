@@ -40,16 +40,34 @@ done
     fail "the symmetric-NAT client never answered with a nonce bubble"
 pass "symmetric NAT client authenticated by nonce ($(tl_stat rx_bubbles_nonce_ok) bubbles)"
 
-# Restart: the new teredod knows nobody.  Client -> native must work at
-# once for clients whose NAT keeps the mapping (prc, cone): the relay
-# relays a consistent packet (UDP source = mapping in the address) from a
-# peer it never saw; the native reply takes one bubble exchange.
-tl_relay_stop
+# Clean restart (SIGTERM): the trusted peers go to StateFile and come
+# back, so every client, the symmetric-NAT one included (its mapping was
+# learnt from a nonce bubble), reaches the native host at once.
+tl_relay_stop TERM
+tl_relay_start
+t=$("$BUILD/relayctl" -r -s "$T/teredod.sock" status | awk '$1 == "peers_trusted" { print $2 }')
+[ "$t" -ge 3 ] || fail "clean restart: $t trusted peers restored"
+pass "clean restart: $t trusted peers restored from StateFile"
+for n in 1 2 3; do
+	ns_exec "cli$n" ping -6 -c1 -W2 2001:db8:6::2 >/dev/null ||
+	    fail "${KIND[$n]}: client -> v6h right after a clean relay restart"
+	pass "${KIND[$n]}: client -> v6h works right after a clean relay restart"
+done
+[ "$(tl_stat drop_rx_mapping_mismatch)" = 0 ] || fail "mismatches after a clean restart"
+
+# Crash (SIGKILL, no state): the new teredod knows nobody.  Client ->
+# native must still work at once for clients whose NAT keeps the mapping
+# (prc, cone): a consistent packet (UDP source = mapping in the address)
+# from a peer it never saw is relayed; the native reply takes one bubble
+# exchange.  (The symmetric client recovers when Miredo redoes its
+# connectivity test, <= 30 s, as with any relay without its state.)
+tl_relay_stop KILL
+rm -f "$T/teredod.state"
 tl_relay_start
 for n in 1 3; do
 	ns_exec "cli$n" ping -6 -c1 -W2 2001:db8:6::2 >/dev/null ||
-	    fail "${KIND[$n]}: client -> v6h right after a relay restart"
-	pass "${KIND[$n]}: client -> v6h works right after a relay restart"
+	    fail "${KIND[$n]}: client -> v6h right after a relay crash"
+	pass "${KIND[$n]}: client -> v6h works right after a relay crash"
 done
 [ "$(tl_stat rx_from_unknown_peer)" -ge 2 ] || fail "rx_from_unknown_peer not counted"
-pass "restart: client -> native relayed from unknown peers ($(tl_stat rx_from_unknown_peer) packets; replies after $(tl_stat bubbles_sent) bubble exchanges)"
+pass "crash: client -> native relayed from unknown peers ($(tl_stat rx_from_unknown_peer) packets; replies after $(tl_stat bubbles_sent) bubble exchanges)"

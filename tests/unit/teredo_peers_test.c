@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "teredo.h"
 #include "teredod/peers.h"
+#include "teredod/state.h"
 #include "teredod/verdict.h"
 
 #define T0	1000000ULL	/* fake clock start, ms */
@@ -294,6 +297,66 @@ START_TEST(large_table)
 }
 END_TEST
 
+START_TEST(state_round_trip)
+{
+	struct peers	 t, u;
+	struct peers_limits l = lim(64, 16, 4096);
+	struct in6_addr	 a;
+	struct peer	*p;
+	char		 path[] = "/tmp/jf-teredo-state.XXXXXX";
+	FILE		*f;
+	uint32_t	 i;
+	int		 fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (i = 0; i < 5; i++) {
+		a = taddr(i);
+		p = peers_create(&t, &a, i < 3 ? PEER_TRUSTED : PEER_PENDING,
+		    T0);
+		if (i < 3)
+			peer_trust(&t, p, htonl(0xc6336414), (uint16_t)(50000 + i),
+			    T0);
+	}
+	ck_assert_int_eq(state_save(path, &t, T0 + 1000), 3);
+	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, T0 + 5000), 3);
+	for (i = 0; i < 3; i++) {
+		a = taddr(i);
+		p = peers_lookup(&u, &a);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(p->map_port, 50000 + i);
+		ck_assert_int_eq(peer_is_valid(&u, p, T0 + 34999), 1);
+	}
+	a = taddr(3);
+	ck_assert_ptr_null(peers_lookup(&u, &a));
+	peers_free(&u);
+	/* Too old: ignored.  Damaged: refused. */
+	f = fopen(path, "w");
+	fprintf(f, "teredod-state 1 1000\n2001:0:cb00:7101:0:63bf:39cc:9beb "
+	    "198.51.100.20 40000\n");
+	fclose(f);
+	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, T0), 0);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 0);
+	f = fopen(path, "w");
+	fprintf(f, "teredod-state 1 %lld\n2001:db8::1 198.51.100.20 40000\n",
+	    (long long)time(NULL));
+	fclose(f);
+	ck_assert_int_eq(state_load(path, &u, T0), -1);
+	f = fopen(path, "w");
+	fprintf(f, "teredod-state 1 %lld\n2001:0:cb00:7101:0:63bf:39cc:9beb "
+	    "10.0.0.1 40000\n", (long long)time(NULL));
+	fclose(f);
+	ck_assert_int_eq(state_load(path, &u, T0), -1);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 0);
+	unlink(path);
+	peers_free(&u);
+	peers_free(&t);
+}
+END_TEST
+
 static Suite *
 peers_suite(void)
 {
@@ -308,6 +371,7 @@ peers_suite(void)
 	tcase_add_test(tc, eviction_spares_trusted);
 	tcase_add_test(tc, rate_limit_new);
 	tcase_add_test(tc, large_table);
+	tcase_add_test(tc, state_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }

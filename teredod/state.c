@@ -1,0 +1,132 @@
+/*
+ * StateFile: "teredod-state 1 <unix time>" then one line per peer,
+ * "<teredo address> <mapped IPv4> <port>".  Written to a temporary file
+ * and renamed, so a reader never sees half a file.  Read strictly: the
+ * first bad line stops the load (the file is ours; a bad one means
+ * damage) and is logged.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "peers.h"
+#include "sixtofour.h"
+#include "state.h"
+#include "teredo.h"
+
+#define STATE_MAGIC	"teredod-state 1"
+
+int
+state_save(const char *path, const struct peers *t, uint64_t now_ms)
+{
+	char		 tmp[512], a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
+	const struct peer *p;
+	struct in6_addr	 a;
+	struct in_addr	 m;
+	FILE		*f;
+	uint32_t	 i;
+	int		 n = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
+	    (f = fopen(tmp, "w")) == NULL) {
+		log_warn("state file %s", path);
+		return -1;
+	}
+	fprintf(f, "%s %lld\n", STATE_MAGIC, (long long)time(NULL));
+	for (i = t->head[PL_TRUSTED]; i != PEER_NONE; i = t->ent[i].next) {
+		p = &t->ent[i];
+		if (!peer_is_valid(t, p, now_ms))
+			continue;
+		peers_addr(p, &a);
+		m.s_addr = p->map_addr;
+		inet_ntop(AF_INET6, &a, a6, sizeof(a6));
+		inet_ntop(AF_INET, &m, a4, sizeof(a4));
+		fprintf(f, "%s %s %u\n", a6, a4, p->map_port);
+		n++;
+	}
+	if (fclose(f) == EOF || rename(tmp, path) == -1) {
+		log_warn("state file %s", path);
+		unlink(tmp);
+		return -1;
+	}
+	return n;
+}
+
+/* One peer line; 0 or -1. */
+static int
+state_line(char *line, struct peers *t, uint64_t now_ms)
+{
+	char		*a6, *a4, *port, *end, *save = NULL;
+	struct in6_addr	 a;
+	struct in_addr	 m;
+	struct peer	*p;
+	unsigned long	 pn;
+
+	a6 = strtok_r(line, " \n", &save);
+	a4 = strtok_r(NULL, " \n", &save);
+	port = strtok_r(NULL, " \n", &save);
+	if (a6 == NULL || a4 == NULL || port == NULL ||
+	    strtok_r(NULL, " \n", &save) != NULL ||
+	    inet_pton(AF_INET6, a6, &a) != 1 || !teredo_addr_is(&a) ||
+	    inet_pton(AF_INET, a4, &m) != 1 ||
+	    sixtofour_v4_bogon(m, SIXTOFOUR_BOGON_100_64))
+		return -1;
+	errno = 0;
+	pn = strtoul(port, &end, 10);
+	if (errno || *end != '\0' || pn == 0 || pn > 65535)
+		return -1;
+	if ((p = peers_lookup(t, &a)) == NULL &&
+	    (p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
+		return 0;		/* table full: fine, fewer peers */
+	peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
+	return 0;
+}
+
+static int
+state_read(const char *path, struct peers *t, uint64_t now_ms)
+{
+	char		 line[256];
+	long long	 when;
+	FILE		*f;
+	int		 n = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if (fgets(line, sizeof(line), f) == NULL ||
+	    sscanf(line, STATE_MAGIC " %lld", &when) != 1) {
+		fclose(f);
+		return -1;
+	}
+	if (when > (long long)time(NULL) ||
+	    (long long)time(NULL) - when > STATE_MAX_AGE_S) {
+		fclose(f);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (state_line(line, t, now_ms) == -1) {
+			fclose(f);
+			return -1;
+		}
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+int
+state_load(const char *path, struct peers *t, uint64_t now_ms)
+{
+	int	n = state_read(path, t, now_ms);
+
+	if (n == -1)
+		log_warnx("state file %s: unreadable or damaged, load stopped",
+		    path);
+	else if (n > 0)
+		log_info("state file %s: %d peers restored", path, n);
+	return n;
+}

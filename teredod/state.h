@@ -1,0 +1,25 @@
+/*
+ * Peer state across planned restarts.  On a clean stop teredod writes
+ * its valid trusted peers (address, mapping) to StateFile; at start it
+ * reads them back if the file is under 30 s old (wall clock), as trusted
+ * entries valid for another 30 s.  This matters for clients behind
+ * symmetric NATs: their packets come from a port that differs from the
+ * one in their address, and without the learnt mapping a fresh relay must
+ * drop them until the client redoes its connectivity test.  A crash
+ * leaves no file: then only consistent mappings are relayed at once.
+ */
+#ifndef TD_STATE_H
+#define TD_STATE_H
+
+#include <stdint.h>
+
+struct peers;
+
+#define STATE_MAX_AGE_S	30
+
+/* Number of peers written, or -1 (logged). */
+int	state_save(const char *path, const struct peers *, uint64_t now_ms);
+/* Peers loaded (logged), 0 if the file is absent or too old, -1 bad. */
+int	state_load(const char *path, struct peers *, uint64_t now_ms);
+
+#endif /* TD_STATE_H */
