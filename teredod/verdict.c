@@ -59,6 +59,10 @@ tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
 		v->counter = D_TX_BAD_SRC;
 		return;
 	}
+	if (ip6_has_rh0(v->ip6.nxt, &pl)) {
+		v->counter = D_TX_RH0;
+		return;
+	}
 	if (teredo_addr_decode(&v->ip6.dst, &v->dst) == -1) {
 		v->counter = D_TX_NOT_TEREDO;
 		v->act = TX_UNREACH;
@@ -151,6 +155,11 @@ rx_classify(const struct td_policy *pol, const uint8_t *payload, size_t len,
 	}
 	if (!td_dst_served(&v->pkt.ip6.dst)) {
 		v->counter = D_RX_DST_NOT_SERVED;
+		return;
+	}
+	pbuf_init(&b, payload + v->pkt.ip6_off + IP6_HDR_LEN, v->pkt.ip6.plen);
+	if (ip6_has_rh0(v->pkt.ip6.nxt, &b)) {
+		v->counter = D_RX_RH0;
 		return;
 	}
 	v->act = RX_FORWARD;

@@ -10,6 +10,8 @@ import os
 import subprocess
 import time
 
+from scapy.all import IPv6, IPv6ExtHdrRouting, UDP, raw
+
 from teredo_fake import (CLIENT_IP, NATIVE, RELAY, FakeClients, check, decode,
                          ip6, stats, teredo, udp_send, wait_for)
 
@@ -114,6 +116,9 @@ rx_drop("truncated origin indication", "drop_rx_truncated_origin",
 rx_drop("short IPv6", "drop_rx_short", CLIENT_IP, 40000, ip6(C, NATIVE)[:39])
 rx_drop("payload length beyond data", "drop_rx_bad_payload_length",
         CLIENT_IP, 40000, ip6(C, NATIVE)[:-1])
+rx_drop("routing header type 0", "drop_rx_routing_header0", CLIENT_IP, 40000,
+        raw(IPv6(src=C, dst=NATIVE) / IPv6ExtHdrRouting(type=0, addresses=["2001:db8:6::99"])
+            / UDP(sport=7, dport=9) / b"x"))
 rx_drop("hop limit 1", "drop_rx_hop_limit", CLIENT_IP, 40000,
         ip6(C, NATIVE, hlim=1))
 check(wait_for(lambda: any(len(p) > 40 and p[40] == 3 for p in fake.data[40000]), 2),

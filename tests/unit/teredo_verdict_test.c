@@ -255,6 +255,44 @@ START_TEST(nonce_epochs)
 }
 END_TEST
 
+/* IPv6 + routing header (type rtype, 1 address) + 8 bytes of UDP. */
+static size_t
+pkt_rh(uint8_t *buf, size_t cap, const char *src, const char *dst,
+    uint8_t rtype)
+{
+	size_t	n = pkt6(buf, cap, src, dst, 24 + 8, IPPROTO_ROUTING, 64);
+
+	buf[40] = 17;		/* next header UDP */
+	buf[41] = 2;		/* 24 bytes */
+	buf[42] = rtype;
+	buf[43] = 1;		/* segments left */
+	return n;
+}
+
+START_TEST(rh0_both_ways)
+{
+	uint8_t			buf[200];
+	size_t			n;
+	struct tx_verdict	tv;
+	struct rx_verdict	rv;
+
+	n = pkt_rh(buf, sizeof(buf), N, C, 0);
+	tx_classify(&pol, buf, n, &tv);
+	ck_assert_int_eq(tv.act, TX_DROP);
+	ck_assert_int_eq(tv.counter, D_TX_RH0);
+	n = pkt_rh(buf, sizeof(buf), N, C, 2);		/* type 2: fine */
+	tx_classify(&pol, buf, n, &tv);
+	ck_assert_int_eq(tv.act, TX_PEER);
+	n = pkt_rh(buf, sizeof(buf), C, N, 0);
+	rx(buf, n, "198.51.100.20", 40000, &rv);
+	ck_assert_int_eq(rv.act, RX_DROP);
+	ck_assert_int_eq(rv.counter, D_RX_RH0);
+	n = pkt_rh(buf, sizeof(buf), C, N, 2);
+	rx(buf, n, "198.51.100.20", 40000, &rv);
+	ck_assert_int_eq(rv.act, RX_FORWARD);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -267,6 +305,7 @@ verdict_suite(void)
 	tcase_add_test(tc, rx_trusted_mapping);
 	tcase_add_test(tc, rx_bubble_nonce);
 	tcase_add_test(tc, nonce_epochs);
+	tcase_add_test(tc, rh0_both_ways);
 	suite_add_tcase(s, tc);
 	return s;
 }
