@@ -4,6 +4,8 @@
 #      GRACEFUL_SHUTDOWN community and local-preference 0 (from the shipped
 #      route-maps), leaves the FIB's ECMP set, and is withdrawn after the
 #      drain time; `undrain` brings it back;
+#      when every VM drains, the eBGP peer gets the prefix with the
+#      community (RFC 8326: the receiver lowers its preference);
 #   2. a drain file with an expiry drains, and the expiry undrains;
 #   3. zebra killed, then the relay fails: the path still leaves the
 #      speaker (ZebraLostCommand shuts the iBGP sessions); zebra returns:
@@ -29,6 +31,7 @@ lab_frr || fail "frr"
 for i in $LAB_VMS; do lab_start_relay "$i" || fail "relay vm$i"; done
 lab_start_r64 || fail r64
 lab_start_site || fail site
+lab_start_ext || fail "ext bgpd"
 mapfile -t HOOKS < <(lab_hooks 1)
 lab_start_glue 1 "${HOOKS[@]}" || fail "bgpglue vm1"
 lab_start_glue 2 || fail "bgpglue vm2"
@@ -76,6 +79,17 @@ pass "drained: vm1's path withdrawn after ${dt} ms (DrainTimeMs $LAB_DRAIN_MS)"
 st=$(lab_ctl "${LAB_GLUE_CTL[1]}" status)
 echo "$st" | grep -q '^announce *drained$' || fail "status: $(echo "$st" | grep announce)"
 echo "$st" | grep -q '^reason *drain time elapsed' || fail "reason not shown"
+# Last VM draining too: its path is the best one, community and all, and
+# the speaker passes it on to its eBGP peer.
+ext_show() { lab_vtysh r64 -c "show bgp ipv4 unicast $ANY"; }
+wait_until 10 sh -c "vtysh -N $(ns_name r64) -c 'show bgp ipv4 unicast $ANY' 2>/dev/null | grep -q '65001'" ||
+    fail "eBGP peer did not get $ANY from the speaker"
+ext_show | grep -q 'Community' && fail "eBGP peer sees a community before the drain"
+lab_ctl "${LAB_GLUE_CTL[2]}" drain >/dev/null || fail "relayctl drain vm2"
+wait_until 5 sh -c "vtysh -N $(ns_name r64) -c 'show bgp ipv4 unicast $ANY' 2>/dev/null | grep -q 'Community: graceful-shutdown'" ||
+    fail "eBGP peer: no GRACEFUL_SHUTDOWN: $(ext_show)"
+pass "last VM draining: the eBGP peer gets $ANY with GRACEFUL_SHUTDOWN"
+lab_ctl "${LAB_GLUE_CTL[2]}" undrain >/dev/null || fail "relayctl undrain vm2"
 lab_ctl "${LAB_GLUE_CTL[1]}" undrain >/dev/null || fail "relayctl undrain"
 wait_until 10 lab_fib_has $ANY "$BOTH" || fail "undrain: path did not return"
 [ "$(spk_path 198.18.0.11)" = "present lp=100 comm=-" ] ||
