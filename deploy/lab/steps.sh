@@ -1,0 +1,342 @@
+# shellcheck shell=bash
+# The demo's steps (sourced by lab.sh).  `step "title" fn args` runs fn
+# with its output captured; the last line is the step's result, printed
+# after the mark and the time the step took; output written to fd 3 is
+# shown in full (tables).  A failed step is marked ✘ with its last
+# output lines, fails the run, and the later steps still run unless the
+# lab cannot work without it (setup steps).
+
+LAB_OK="✔"
+LAB_FAIL="✘"
+LAB_FAILED=0
+LAB_FAILED_STEPS=""
+LAB_PING_INTERVAL=0.01
+
+lab_secs() { awk -v ms="$1" 'BEGIN { printf "%.2f", ms / 1000 }'; }
+
+step() {
+	local title=$1 t0 t1 rc out
+	shift
+	t0=$(lab_now_ms)
+	"$@" >"$LAB_DIR/step.out" 2>&1
+	rc=$?
+	t1=$(lab_now_ms)
+	out=$(cat "$LAB_DIR/step.out")
+	if [ $rc -eq 0 ]; then
+		printf '%s %-46s %6ss  %s\n' "$LAB_OK" "$title" \
+		    "$(lab_secs $((t1 - t0)))" "$(echo "$out" | tail -n 1)"
+	else
+		LAB_FAILED=$((LAB_FAILED + 1))
+		LAB_FAILED_STEPS="$LAB_FAILED_STEPS|$title"
+		printf '%s %-46s %6ss  FAILED\n' "$LAB_FAIL" "$title" \
+		    "$(lab_secs $((t1 - t0)))"
+		echo "$out" | tail -n 20 | sed 's/^/      | /'
+	fi
+	return $rc
+}
+
+# ---- FIB and BGP views -----------------------------------------------------
+
+# Next hops of a BGP route in a node's kernel FIB, sorted, one line.
+lab_fib_nh() {	# node prefix [-6]
+	lab_exec "$1" ip ${3:-} route show "$2" proto bgp 2>/dev/null |
+	    grep -o 'via [0-9a-f.:]*' | awk '{ print $2 }' | sort | tr '\n' ' ' |
+	    sed 's/ $//'
+}
+lab_fib_count() { lab_fib_nh "$@" | wc -w; }
+lab_fib_is() {	# node prefix family count
+	[ "$(lab_fib_count "$1" "$2" "$3")" -eq "$4" ]
+}
+
+# What the whole lab must show once converged: prefix, family, paths.
+LAB_EXPECT="192.88.99.1/32,-4,2 198.18.1.11/32,-4,1 198.18.1.12/32,-4,1
+192.88.99.3/32,-4,1 192.88.99.4/32,-4,1 198.18.2.5/32,-4,1
+2002::/16,-6,2 2001::/32,-6,1"
+
+lab_converged() {
+	local e p f n
+	for e in $LAB_EXPECT; do
+		IFS=, read -r p f n <<<"$e"
+		lab_fib_is spk "$p" "$f" "$n" || return 1
+		lab_fib_is ix "$p" "$f" 1 || return 1
+	done
+}
+
+lab_bgp_paths() {	# node afi prefix: number of paths in bgpd
+	lab_vtysh "$1" -c "show bgp $2 unicast $3" |
+	    sed -n 's/.*Paths: (\([0-9]*\) available.*/\1/p'
+}
+
+lab_bgp_paths_is() { [ "$(lab_bgp_paths "$1" "$2" "$3")" = "$4" ]; }
+
+# ---- setup steps ----------------------------------------------------------
+
+st_prereq() {
+	local b missing=""
+	for b in relay4to6 relay6to4 teredod bgpglue relayctl \
+	    tests/tools/sixtofour_host; do
+		[ -x "$BUILD/$b" ] || missing="$missing $BUILD/$b"
+	done
+	for b in /usr/lib/frr/zebra /usr/lib/frr/bgpd /usr/bin/vtysh; do
+		[ -x $b ] || missing="$missing $b(frr)"
+	done
+	for b in miredo miredo-server nft iperf3 ping; do
+		command -v $b >/dev/null || missing="$missing $b"
+	done
+	[ -z "$missing" ] || { echo "missing:$missing (make deps all tools)"; return 1; }
+	echo "daemons in $BUILD; frr, miredo, miredo-server, nft, iperf3"
+}
+
+st_topology() {
+	lab_topo_namespaces || return 1
+	lab_topo_addresses || return 1
+	echo "$(lab_namespaces | wc -l) namespaces $LAB_PFX-{$(echo $LAB_NODES | tr ' ' ,)}"
+}
+
+st_frr() {
+	lab_frr_all || return 1
+	echo "zebra+bgpd in ix (AS $LAB_IX_AS), spk (AS $LAB_AS), vm1..vm5"
+}
+
+st_relays() {
+	local i
+	for i in $LAB_VMS; do lab_relay_start "$i" || return 1; done
+	for i in $LAB_VMS; do lab_glue_start "$i" || return 1; done
+	echo "2 relay4to6, 2 relay6to4, 1 teredod, 5 bgpglue"
+}
+
+st_edge() {
+	lab_site_start || return 1
+	lab_teredo_edge_start || return 1
+	lab_bg v6 iperf3 iperf3 -s -p 5201
+	echo "6to4 site router, miredo-server, miredo client behind NAT"
+}
+
+st_converge() {
+	lab_wait 60 lab_converged || {
+		local e p f n
+		for e in $LAB_EXPECT; do
+			IFS=, read -r p f n <<<"$e"
+			echo "$p: spk [$(lab_fib_nh spk "$p" "$f")] ix [$(lab_fib_nh ix "$p" "$f")], want $n"
+		done
+		return 1
+	}
+	lab_wait 30 test -n "$(lab_teredo_addr)" ||
+	    { echo "miredo client did not qualify"; return 1; }
+	echo "8 prefixes on spk and ix (ECMP 2+2), Teredo client $(lab_teredo_addr)"
+}
+
+# ---- traffic steps --------------------------------------------------------
+
+st_bgp_table() {
+	local afi
+	for afi in ipv4 ipv6; do
+		lab_vtysh spk -c "show bgp $afi unicast" |
+		    sed -n '/Network/,$p' | grep -v '^$' | sed 's/^/      /' >&3
+	done
+	echo "speaker: $(lab_bgp_paths spk ipv4 $LAB_ANYCAST/32) paths to $LAB_ANYCAST, $(lab_bgp_paths spk ipv6 2002::/16) to 2002::/16, ix: $(lab_fib_count ix 2001::/32 -6) to 2001::/32"
+}
+
+st_ping() {	# from_node to_addr: 20 echoes
+	local out
+	out=$(lab_exec "$1" ping -6 -c 20 -i 0.05 -W 2 "$2" 2>&1)
+	echo "$out" | awk -F '[/ ]+' '
+	    / packet loss/ { split($0, a, ","); rx = a[2] + 0; tx = a[1] + 0 }
+	    /^rtt/ { r = sprintf("RTT min/avg/max %s/%s/%s ms", $7, $8, $9) }
+	    END { printf "%d/%d replies, %s\n", rx, tx, r; exit rx != tx }'
+}
+
+st_tcp() {	# from_node to_addr bytes [-R]: iperf3 against v6's server
+	local out rate
+	out=$(lab_exec "$1" timeout 30 iperf3 -6 -c "$2" -p 5201 -n "$3" -f m ${4:-} 2>&1) ||
+	    { echo "$out"; return 1; }
+	rate=$(echo "$out" | awk '/receiver/ { print $7; exit }')
+	[ -n "$rate" ] || { echo "$out"; return 1; }
+	echo "$3 bytes${4:+ (reverse)}: $rate Mbit/s"
+}
+
+# Forwarded-packet counters of the two relay4to6.
+lab_fwd46() { echo "$(lab_counter vm1 relay4to6 forwarded) $(lab_counter vm2 relay4to6 forwarded)"; }
+
+# Failover: kill the relay4to6 that carries the site's traffic while the
+# site pings the native host every 10 ms.  bgpglue sees the relay's
+# control socket close, withdraws through zebra, the speaker drops that
+# next hop; the other VM carries on.
+st_failover() {
+	local a b v s t0 t1 lost tx rx surv0
+	read -r a b <<<"$(lab_fwd46)"
+	lab_exec site ping -6 -c 20 -i 0.01 -W 1 $LAB_V6 >/dev/null
+	read -r c d <<<"$(lab_fwd46)"
+	if [ $((c - a)) -ge $((d - b)) ]; then v=1 s=2; else v=2 s=1; fi
+	LAB_VICTIM=$v
+	surv0=$(lab_counter vm$s relay4to6 forwarded)
+	lab_exec site ping -6 -c 500 -i $LAB_PING_INTERVAL -W 1 $LAB_V6 \
+	    >"$LAB_DIR/failover.ping" 2>&1 &
+	local pp=$!
+	sleep 0.5
+	t0=$(lab_now_ms)
+	lab_stop vm$v relay4to6
+	lab_wait 10 lab_fib_is spk $LAB_ANYCAST/32 -4 1 ||
+	    { echo "speaker still has $(lab_fib_nh spk $LAB_ANYCAST/32)"; kill $pp 2>/dev/null; return 1; }
+	t1=$(lab_now_ms)
+	[ "$(lab_fib_nh spk $LAB_ANYCAST/32)" = 198.18.0.1$s ] ||
+	    { echo "speaker kept the wrong next hop"; kill $pp 2>/dev/null; return 1; }
+	wait $pp
+	read -r tx rx <<<"$(awk '/packet loss/ { print $1, $4 }' "$LAB_DIR/failover.ping")"
+	lost=$((tx - rx))
+	[ $(( $(lab_counter vm$s relay4to6 forwarded) - surv0 )) -gt 100 ] ||
+	    { echo "vm$s did not take over the traffic"; return 1; }
+	[ "$rx" -gt 0 ] && tail -n 1 "$LAB_DIR/failover.ping" | grep -q rtt ||
+	    { cat "$LAB_DIR/failover.ping"; return 1; }
+	LAB_FAILOVER_MS=$((t1 - t0))
+	echo "killed vm$v's relay4to6: speaker dropped it in $((t1 - t0)) ms; vm$s carries on; ping every 10 ms: $rx/$tx, $lost lost (~$((lost * 10)) ms)"
+}
+
+st_failback() {
+	local v=${LAB_VICTIM:-1} t0 t1
+	t0=$(lab_now_ms)
+	lab_relay_start $v || return 1
+	lab_wait 15 lab_fib_is spk $LAB_ANYCAST/32 -4 2 ||
+	    { echo "speaker has $(lab_fib_nh spk $LAB_ANYCAST/32)"; return 1; }
+	t1=$(lab_now_ms)
+	st_ping site $LAB_V6 >/dev/null || { echo "ping after failback failed"; return 1; }
+	echo "vm$v's relay4to6 restarted: back in the speaker's ECMP after $((t1 - t0)) ms (bgpglue rise 2 x ${LAB_GLUE_INTERVAL} ms)"
+}
+
+# Drain vm3 (relay6to4): graceful shutdown first (local-pref 0, leaves the
+# ECMP set while vm4 announces), withdrawal after DrainTimeMs; native ->
+# 6to4 traffic keeps flowing the whole time.
+st_drain() {
+	local t0 t1 t2 lp tx rx pp
+	lab_exec v6 ping -6 -c 600 -i $LAB_PING_INTERVAL -W 1 $LAB_SITE6 \
+	    >"$LAB_DIR/drain.ping" 2>&1 &
+	pp=$!
+	sleep 0.3
+	t0=$(lab_now_ms)
+	lab_ctl vm3 bgpglue drain >/dev/null || { echo "drain refused"; kill $pp 2>/dev/null; return 1; }
+	lab_wait 10 lab_fib_is spk 2002::/16 -6 1 ||
+	    { echo "speaker still has 2 next hops"; kill $pp 2>/dev/null; return 1; }
+	t1=$(lab_now_ms)
+	lp=$(lab_vtysh spk -c "show bgp ipv6 unicast 2002::/16" |
+	    grep -c 'localpref 0')
+	lab_vtysh spk -c "show bgp ipv6 unicast 2002::/16" |
+	    grep -E 'Paths|Community|localpref|from' | sed 's/^ */      /' >&3
+	lab_wait 15 lab_bgp_paths_is spk ipv6 2002::/16 1 ||
+	    { echo "drained path never withdrawn"; kill $pp 2>/dev/null; return 1; }
+	t2=$(lab_now_ms)
+	wait $pp
+	read -r tx rx <<<"$(awk '/packet loss/ { print $1, $4 }' "$LAB_DIR/drain.ping")"
+	[ "$lp" -ge 1 ] || { echo "no local-pref 0 path seen while draining"; return 1; }
+	[ "$rx" = "$tx" ] || { echo "drain lost $((tx - rx)) of $tx pings"; return 1; }
+	echo "vm3 drained: out of ECMP in $((t1 - t0)) ms (graceful-shutdown, local-pref 0), withdrawn after $((t2 - t0)) ms; ping native->site $rx/$tx"
+}
+
+st_undrain() {
+	local t0 t1
+	t0=$(lab_now_ms)
+	lab_ctl vm3 bgpglue undrain >/dev/null || { echo "undrain refused"; return 1; }
+	lab_wait 10 lab_fib_is spk 2002::/16 -6 2 || { echo "vm3 not back"; return 1; }
+	t1=$(lab_now_ms)
+	echo "vm3 undrained: back in the speaker's ECMP after $((t1 - t0)) ms"
+}
+
+# Every relay's counters side by side (non-zero rows), then bgpglue's.
+st_counters() {
+	local i f cols="" files=""
+	for i in $LAB_VMS; do
+		f=$LAB_DIR/vm$i/stats.relay
+		lab_ctl vm$i "${LAB_ROLE[$i]}" stats >"$f" || return 1
+		files="$files $f"; cols="$cols vm$i:${LAB_ROLE[$i]}"
+	done
+	lab_table "$cols" $files >&3
+	files=""; cols=""
+	for i in $LAB_VMS; do
+		f=$LAB_DIR/vm$i/stats.glue
+		lab_ctl vm$i bgpglue stats >"$f" || return 1
+		files="$files $f"; cols="$cols vm$i:bgpglue"
+	done
+	lab_table "$cols" $files >&3
+	echo "$(awk '$1 == "forwarded" { s += $2 } END { print s + 0 }' \
+	    "$LAB_DIR"/vm[1-4]/stats.relay) packets forwarded by the 6to4 relays"
+}
+
+lab_table() {	# "col names" files...: counter rows x relay columns
+	local cols=$1; shift
+	awk -v cols="$cols" '
+	    BEGIN { nc = split(cols, c, " ") }
+	    FNR == 1 { f++ }
+	    NF == 2 && $2 ~ /^[0-9]+$/ {
+		if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+		v[$1, f] = $2; if ($2 != 0) nz[$1] = 1 }
+	    END {
+		printf "      %-28s", "counter"
+		for (j = 1; j <= nc; j++) printf " %15s", c[j]
+		printf "\n"
+		for (k = 1; k <= n; k++) {
+			if (!(order[k] in nz)) continue
+			printf "      %-28s", order[k]
+			for (j = 1; j <= nc; j++)
+				printf " %15s", ((order[k], j) in v) ? v[order[k], j] : "-"
+			printf "\n"
+		}
+	    }' "$@"
+}
+
+# ---- main -------------------------------------------------------------------
+
+lab_main() {
+	local t0 tc
+	t0=$(lab_now_ms)
+	exec 3>&1
+	echo "justforward lab: AS $LAB_AS relays in namespaces $LAB_PFX-* (build $BUILD)"
+	step "prerequisites" st_prereq || return 1
+	step "topology (12 namespaces, veths, bridges, NAT)" st_topology || return 1
+	step "FRR: IX peer, speaker, 5 relay VMs" st_frr || return 1
+	step "relays and bgpglue in vm1..vm5" st_relays || return 1
+	step "6to4 site, Teredo server and client" st_edge || return 1
+	tc=$(lab_now_ms)
+	step "convergence (BGP, FIBs, Teredo qualified)" st_converge || return 1
+	LAB_CONVERGE_MS=$(( $(lab_now_ms) - tc ))
+	[ "$cmd" = up ] && return 0
+	step "speaker's BGP table (relay prefixes, paths)" st_bgp_table
+	step "ping 6to4 site -> native (via relay4to6)" st_ping site $LAB_V6
+	step "ping native -> 6to4 site (via relay6to4)" st_ping v6 $LAB_SITE6
+	step "TCP 6to4 site -> native" st_tcp site $LAB_V6 16M
+	step "TCP native -> 6to4 site" st_tcp site $LAB_V6 16M -R
+	step "ping Teredo client -> native (via teredod)" st_ping tcli $LAB_V6
+	step "ping native -> Teredo client" st_ping v6 "$(lab_teredo_addr)"
+	step "TCP Teredo client -> native" st_tcp tcli $LAB_V6 4M
+	step "TCP native -> Teredo client" st_tcp tcli $LAB_V6 4M -R
+	step "failover: kill the busy relay4to6" st_failover
+	step "failover: bring it back" st_failback
+	step "drain vm3 (relay6to4) under traffic" st_drain
+	step "undrain vm3" st_undrain
+	step "counters of every relay and bgpglue" st_counters
+	echo "lab: $(lab_secs $(( $(lab_now_ms) - t0 )))s in all"
+	if [ $LAB_FAILED -ne 0 ]; then
+		echo "lab: $LAB_FAILED step(s) FAILED:$(echo "$LAB_FAILED_STEPS" | tr '|' '\n' | sed 's/^/ /' | paste -sd ';')"
+		return 1
+	fi
+	echo "lab: all steps passed"
+}
+
+lab_show_logs() {
+	local f
+	for f in "$LAB_DIR"/log/*.log; do
+		[ -s "$f" ] || continue
+		echo "--- $f (last 10 lines)"
+		tail -n 10 "$f"
+	done
+}
+
+lab_status() {
+	local ns p
+	if ! lab_is_up; then echo "lab: no lab $LAB_PFX up"; return 0; fi
+	for ns in $(lab_namespaces); do
+		printf '%-16s' "$ns"
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			printf ' %s(%s)' "$(cat /proc/$p/comm 2>/dev/null)" "$p"
+		done
+		echo
+	done
+}
