@@ -24,6 +24,7 @@
 # delivered kpps per core of relay CPU (the generator, pinned to the other
 # core with the kernel's own forwarding of its frames, often cannot offer
 # more than either relay takes, so this is the fair efficiency figure);
+# the highest paced rate each relay takes with under 1% loss (a ladder);
 # relay CPU at a fixed offered rate (lower is better); and the peer table
 # for 1,000,000 peers (tests/tools/teredo_peermem).
 set -u
@@ -53,6 +54,7 @@ command -v miredo >/dev/null || fail "miredo not installed (make deps)"
 
 mac() { ns_exec "$1" cat "/sys/class/net/$2/address"; }
 rx_packets() { ns_exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
+tx_packets() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
 now_ns() { date +%s%N; }
 percore() { awk -v p="$1" -v c="$2" 'BEGIN { printf "%d", (c > 0) ? (p * 100 / c) : 0 }'; }
 row() { printf 'ROW\tteredo\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
@@ -140,10 +142,10 @@ sink_off() { ns_exec "$1" nft delete table netdev jfsink 2>/dev/null; }
 
 # pps relay dir size [rate]: PPS, OFFERED (kpps), CPU (% of a core).
 pps() {
-	local cur=$1 dir=$2 size=$3 rate=${4:-0} sink g a b c0 c1 t0 t1 ka
+	local cur=$1 dir=$2 size=$3 rate=${4:-0} sink gen g a b ga gb c0 c1 t0 t1 ka
 	local rpid=${PID[$1]} ep=${RIP[$1]}:3544 fl=${FLAGS[$1]} dst=${CLI[$1]}
 	if [ "$dir" = down ]; then		# native -> client
-		sink=gen4
+		sink=gen4 gen=gen6
 		# keep C valid (30 s after its last packet) during the run
 		ns_exec gen4 "$TGEN" -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
 		    -s 203.0.113.1 -d $N -l 64 -t $((SECS + 1)) -p 20 >/dev/null &
@@ -151,22 +153,27 @@ pps() {
 		ns_exec gen6 "$PKTGEN" -i eth0 -d "$(mac rly eth1)" -6 "$N,$dst" \
 		    -s "$size" -t "$SECS" -r "$rate" -C $GEN_CPU >"$T/gen.out" 2>&1 &
 	else
-		sink=gen6 ka=
+		sink=gen6 gen=gen4 ka=
 		ns_exec gen4 "$TGEN" -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
 		    -s 203.0.113.1 -d $N -l "$size" -t "$SECS" -p "$rate" \
 		    -C $GEN_CPU >"$T/gen.out" 2>&1 &
 	fi
 	g=$!
 	sleep 1
-	a=$(rx_packets $sink eth0); c0=$(cpu_ticks "$rpid"); t0=$(now_ns)
+	a=$(rx_packets $sink eth0); ga=$(tx_packets $gen eth0)
+	c0=$(cpu_ticks "$rpid"); t0=$(now_ns)
 	sleep "$(awk -v s="$SECS" 'BEGIN { print s - 1.5 }')"
-	b=$(rx_packets $sink eth0); c1=$(cpu_ticks "$rpid"); t1=$(now_ns)
+	b=$(rx_packets $sink eth0); gb=$(tx_packets $gen eth0)
+	c1=$(cpu_ticks "$rpid"); t1=$(now_ns)
 	wait $g || { cat "$T/gen.out"; return 1; }
 	[ -n "$ka" ] && wait "$ka"
 	PPS=$(( (b - a) * 1000000 / (t1 - t0) ))
 	CPU=$(( (c1 - c0) * 100 * 1000000000 / HZ / (t1 - t0) ))
 	OFFERED=$(awk '{ printf "%d", $(NF-1) / 1000 }' "$T/gen.out")
-	echo "pps relay=$cur dir=$dir size=$size rate=$rate sink=${PPS}k cpu=${CPU}% ($(cat "$T/gen.out"))" >&2
+	LOSS=0
+	[ $((gb - ga)) -gt 0 ] && [ $((b - a)) -lt $((gb - ga)) ] &&
+	    LOSS=$(( (gb - ga - (b - a)) * 1000 / (gb - ga) ))
+	echo "pps relay=$cur dir=$dir size=$size rate=$rate sink=${PPS}k cpu=${CPU}% loss=${LOSS}permille ($(cat "$T/gen.out"))" >&2
 }
 
 declare -A R
@@ -185,6 +192,27 @@ measure() {
 	done
 }
 
+# lossfree dir: highest paced rate (100-byte packets) each relay takes
+# with under 1% loss, climbing a ladder, runs alternating between relays.
+LADDER=${BENCH_TEREDO_LADDER:-25000 50000 100000 150000 200000 300000}
+lossfree() {
+	local r rate
+	declare -A up=([miredo]=1 [teredod]=1)
+	R[miredo.$1.lf]=0 R[teredod.$1.lf]=0
+	for rate in $LADDER; do
+		for r in miredo teredod; do
+			[ "${up[$r]}" = 1 ] || continue
+			SECS=3 pps $r "$1" 100 "$rate" || fail "$r lossfree $1"
+			if [ "$LOSS" -lt 10 ]; then
+				R[$r.$1.lf]=$((rate / 1000)) R[$r.$1.lf.cpu]=$CPU
+			else
+				up[$r]=0
+			fi
+		done
+		[ "${up[miredo]}${up[teredod]}" = 00 ] && break
+	done
+}
+
 setup
 start_relays || fail "relays did not start"
 for r in miredo teredod; do
@@ -194,6 +222,7 @@ for dir in down up; do
 	if [ $dir = down ]; then sink_on gen4; else sink_on gen6; fi
 	for size in 100 1280; do measure $dir $size; done
 	RUNS=1 measure $dir 100 "$FIXED_PPS"
+	lossfree $dir
 	if [ $dir = down ]; then sink_off gen4; else sink_off gen6; fi
 done
 
@@ -207,6 +236,8 @@ for dir in down up; do
 	    "$(percore "${R[teredod.$dir.100]}" "${R[teredod.$dir.100.cpu]}")" \
 	    "$(percore "${R[miredo.$dir.100]}" "${R[miredo.$dir.100.cpu]}")" kpps/core \
 	    "saturation run above: delivered / relay CPU"
+	row "$name max rate <1% loss 100B" "${R[teredod.$dir.lf]}" "${R[miredo.$dir.lf]}" kpps \
+	    "ladder ${LADDER// /,} pps; CPU there teredod ${R[teredod.$dir.lf.cpu]:-?}% miredo ${R[miredo.$dir.lf.cpu]:-?}%"
 	row "$name CPU at $((FIXED_PPS / 1000))k pps" "${R[teredod.$dir.fixed.cpu]}" \
 	    "${R[miredo.$dir.fixed.cpu]}" "%core" \
 	    "lower is better; delivered ${R[teredod.$dir.fixed]}k / ${R[miredo.$dir.fixed]}k"
