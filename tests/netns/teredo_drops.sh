@@ -3,7 +3,7 @@
 # the rule's counter moves), plus the bubble/queue/nonce behaviour against
 # fake clients: see teredo_drops.py.
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/teredo_lib.sh"
+. "$(dirname "$0")/teredo_lab.bash"
 
 tl_small
 tl_py wan "$(dirname "$0")/teredo_drops.py" || fail "crafted packets"

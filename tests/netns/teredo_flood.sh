@@ -3,7 +3,7 @@
 # off, a 100,000-entry table, MaxMemory 32 MiB): memory stays bounded and
 # an established client keeps being served.  See teredo_flood.py.
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/teredo_lib.sh"
+. "$(dirname "$0")/teredo_lab.bash"
 
 export TL_CAPACITY=100000 TL_POOL_KIB=4096 TL_MAXMEM=32 TL_RATE64=0 TL_RATESRV=0
 tl_small

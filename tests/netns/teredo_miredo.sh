@@ -5,7 +5,7 @@
 # packet not lost, and a relay restart after which client->native works at
 # once (no native->client traffic first).
 . "$(dirname "$0")/../lib/netns.sh"
-. "$(dirname "$0")/teredo_lib.sh"
+. "$(dirname "$0")/teredo_lab.bash"
 
 command -v miredo >/dev/null || fail "miredo not installed"
 tl_base

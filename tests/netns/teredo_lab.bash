@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# (sourced by tests/netns/teredo_*.sh; not a test itself, hence not *.sh)
 # The Teredo lab shared by the teredo_*.sh tests (sourced, not run):
 #
 #   cliN ── natN ══ br0 (in "inet": 203.0.113.0/24, the IPv4 internet)
