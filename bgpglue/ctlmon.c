@@ -160,7 +160,9 @@ ctlmon_connect(struct ctlmon *m)
 	char	why[400];
 	int	fd;
 
-	if ((fd = ctl_client_connect(m->cfg.path)) == -1) {
+	fd = m->cfg.connect_fn != NULL ? m->cfg.connect_fn(
+	    m->cfg.connect_arg) : ctl_client_connect(m->cfg.path);
+	if (fd == -1) {
 		snprintf(why, sizeof(why), "relay control socket %.256s: %s",
 		    m->cfg.path, strerror(errno));
 		m->fn(m->arg, CTLMON_FAIL, why);

@@ -26,6 +26,13 @@ struct ctlmon_cfg {
 	char		path[256];
 	uint32_t	interval_ms;
 	uint32_t	timeout_ms;
+	/*
+	 * How to connect: NULL means ctl_client_connect(path); else a
+	 * function returning a connected fd or -1 with errno (bgpglue's
+	 * health process asks its privileged announcer for one).
+	 */
+	int		(*connect_fn)(void *);
+	void		*connect_arg;
 };
 
 struct ctlmon_info {

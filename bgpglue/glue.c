@@ -2,12 +2,11 @@
  * bgpglue runtime: checks -> decision -> zebra wanted set, drain sources,
  * the zebra-gone fallback and the control-socket view.  See glue.h.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
-#include <net/if.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +22,9 @@
 #include "ctlmon.h"
 #include "decide.h"
 #include "glue.h"
+#include "gmsg.h"
 #include "log.h"
 #include "probe.h"
-#include "zclient.h"
 
 #define GLUE_COUNTERS(X)						\
 	X(GC_ANNOUNCE, "announce")					\
@@ -34,12 +33,9 @@
 	X(GC_HOLDDOWN, "holddown")					\
 	X(GC_RELAY_EXIT, "relay_exit")					\
 	X(GC_RELAY_FAIL, "relay_check_fail")				\
+	X(GC_PROBE_FAIL, "probe_fail")					\
 	X(GC_ZEBRA_UP, "zebra_up")					\
-	X(GC_ZEBRA_DOWN, "zebra_down")					\
-	X(GC_ROUTE_LOST, "zebra_route_lost")				\
-	X(GC_LOST_CMD, "zebra_lost_command")				\
-	X(GC_BACK_CMD, "zebra_back_command")				\
-	X(GC_CMD_FAIL, "command_failed")
+	X(GC_ZEBRA_DOWN, "zebra_down")
 enum glue_counter { GLUE_COUNTERS(COUNTER_ENUM) GC_N };
 static const char *const glue_counter_names[] = {
 	GLUE_COUNTERS(COUNTER_NAME)
@@ -48,7 +44,8 @@ static const char *const glue_counter_names[] = {
 struct glue {
 	struct event_base	*base;
 	struct glue_conf	 cfg;
-	struct zclient		*zc;
+	int			 async_fd;	/* to/from the announcer */
+	int			 sync_fd;	/* relay fd requests */
 	struct ctlmon		*cm;
 	struct check		 ck_relay;
 	struct probe		*probe;		/* NULL: ProbeMode none */
@@ -57,86 +54,26 @@ struct glue {
 	struct counters		 cnt;
 	struct event		*deadline_ev;
 	struct event		*drainfile_ev;
-	struct event		*sigchld_ev;
+	struct event		*async_ev;
 	int			 drain_ctl;	/* relayctl drain */
 	int			 drain_file;	/* DrainFile present, unexpired */
 	char			 drain_file_why[96];
-	int			 zebra_up;
-	int			 zebra_was_up;	/* a session existed before */
-	int			 bgpd_stale;	/* zebra left while announced */
-	int			 lost_ran;	/* ZebraLostCommand in force */
+	struct gmsg_zstate	 zs;		/* the announcer's last report */
 	uint64_t		 changed_ms;
 };
 
 static void	glue_eval(struct glue *, const char *);
 
-static void
-glue_run_cmd(struct glue *g, const char *what, const char *cmd)
-{
-	pid_t	pid;
-
-	log_info("running %s: %s", what, cmd);
-	if ((pid = fork()) == -1) {
-		log_warn("fork for %s", what);
-		counters_inc(&g->cnt, GC_CMD_FAIL);
-		return;
-	}
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-}
-
-static void
-glue_sigchld_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct glue	*g = arg;
-	pid_t		 pid;
-	int		 st;
-
-	(void)fd;
-	(void)ev;
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			log_warnx("command (pid %ld) failed: status %d",
-			    (long)pid, st);
-			counters_inc(&g->cnt, GC_CMD_FAIL);
-		}
-}
-
+/* Tell the announcer; it owns the prefixes and the zebra session. */
 static void
 glue_apply(struct glue *g)
 {
-	struct zapi_route	r[ZCLIENT_MAX_ROUTES];
-	uint32_t		tag, ifindex = 0;
-	size_t			i, n = 0;
+	struct gmsg_want	w;
 
-	if (decide_announced(&g->dec)) {
-		tag = g->dec.state == DECIDE_DRAINING ? g->cfg.drain_tag :
-		    g->cfg.tag;
-		if (g->cfg.nh_ifname[0] != '\0')
-			ifindex = if_nametoindex(g->cfg.nh_ifname);
-		for (i = 0; i < g->cfg.prefixes.n; i++)
-			glue_conf_route(&g->cfg, i, tag, ifindex, &r[n++]);
-	}
-	zclient_set(g->zc, r, n);
-}
-
-/*
- * zebra gone and bgpd still announcing what zebra had: if we should not
- * be announced, only bgpd itself can stop it now.
- */
-static void
-glue_zebra_fallback(struct glue *g)
-{
-	if (g->zebra_up || !g->bgpd_stale || g->lost_ran ||
-	    decide_announced(&g->dec) || g->cfg.zebra_lost_cmd[0] == '\0')
-		return;
-	log_warnx("zebra is gone and bgpd still announces our prefixes: "
-	    "withdrawing through bgpd");
-	counters_inc(&g->cnt, GC_LOST_CMD);
-	g->lost_ran = 1;
-	glue_run_cmd(g, "ZebraLostCommand", g->cfg.zebra_lost_cmd);
+	w.state = g->dec.state == DECIDE_ANNOUNCED ? GMSG_ANNOUNCED :
+	    g->dec.state == DECIDE_DRAINING ? GMSG_DRAINING : GMSG_WITHDRAWN;
+	if (gmsg_send(g->async_fd, GMSG_WANT, &w, sizeof(w), -1) == -1)
+		fatal("announcer unreachable");
 }
 
 static void
@@ -184,7 +121,6 @@ glue_eval(struct glue *g, const char *why)
 		glue_apply(g);
 	}
 	glue_schedule_deadline(g);
-	glue_zebra_fallback(g);
 }
 
 static void
@@ -226,50 +162,71 @@ glue_probe_cb(void *arg, int ok, const char *why)
 {
 	struct glue	*g = arg;
 
+	if (!ok)
+		counters_inc(&g->cnt, GC_PROBE_FAIL);
 	if (check_result(&g->ck_probe, ok, why))
 		log_info("check %s %s: %s", g->ck_probe.name,
 		    g->ck_probe.up ? "up" : "down", why);
 	glue_eval(g, why);
 }
 
+/* The announcer's reports; EOF: it died, and so do we. */
 static void
-glue_zebra_cb(void *arg, enum zclient_ev ev, const char *detail)
+glue_async_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct glue		*g = arg;
+	struct gmsg_zstate	 z;
+	int			 type, pfd;
+
+	(void)ev;
+	while ((type = gmsg_recv(fd, &z, sizeof(z), &pfd)) != 0) {
+		if (type == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			log_warn("announcer message");
+			continue;
+		}
+		if (type != GMSG_ZSTATE)
+			continue;
+		z.error[sizeof(z.error) - 1] = '\0';
+		if (z.up && !g->zs.up)
+			counters_inc(&g->cnt, GC_ZEBRA_UP);
+		if (!z.up && g->zs.up)
+			counters_inc(&g->cnt, GC_ZEBRA_DOWN);
+		g->zs = z;
+	}
+	fatalx("announcer process exited");
+}
+
+/*
+ * ctlmon's connect: the announcer opens the relay's control socket (it
+ * may need privileges we dropped) and passes us the fd.
+ */
+static int
+glue_relay_connect(void *arg)
 {
 	struct glue	*g = arg;
+	struct gmsg_fd	 r;
+	struct pollfd	 pfd = { g->sync_fd, POLLIN, 0 };
+	int		 fd;
 
-	switch (ev) {
-	case ZCLIENT_UP:
-		counters_inc(&g->cnt, GC_ZEBRA_UP);
-		g->zebra_up = 1;
-		g->bgpd_stale = 0;
-		g->lost_ran = 0;
-		/*
-		 * After any zebra loss: bgpd (FRR 8.4) neither drops what the
-		 * old zebra redistributed nor re-registers "redistribute
-		 * table" with the new one, so the hook must repair bgpd
-		 * (deploy/frr/bgpglue-bgpd.sh back) and undo a shutdown.
-		 */
-		if (g->zebra_was_up && g->cfg.zebra_back_cmd[0] != '\0') {
-			counters_inc(&g->cnt, GC_BACK_CMD);
-			glue_run_cmd(g, "ZebraBackCommand",
-			    g->cfg.zebra_back_cmd);
-		}
-		g->zebra_was_up = 1;
-		break;
-	case ZCLIENT_DOWN:
-		counters_inc(&g->cnt, GC_ZEBRA_DOWN);
-		g->zebra_up = 0;
-		if (decide_announced(&g->dec))
-			g->bgpd_stale = 1;
-		glue_zebra_fallback(g);
-		break;
-	case ZCLIENT_LOST:
-		counters_inc(&g->cnt, GC_ROUTE_LOST);
-		break;
-	case ZCLIENT_INSTALLED:
-		log_debug("zebra installed %s", detail);
-		break;
+	if (gmsg_send(g->sync_fd, GMSG_RELAY_CONNECT, NULL, 0, -1) == -1)
+		fatal("announcer unreachable");
+	if (poll(&pfd, 1, 2000) != 1) {
+		errno = ETIMEDOUT;
+		return -1;
 	}
+	if (gmsg_recv(g->sync_fd, &r, sizeof(r), &fd) != GMSG_RELAY_FD)
+		fatalx("announcer: bad reply to a relay connect");
+	if (r.err != 0) {
+		if (fd != -1)
+			close(fd);
+		errno = r.err;
+		return -1;
+	}
+	if (fd == -1)
+		errno = EBADMSG;
+	return fd;
 }
 
 /*
@@ -316,18 +273,19 @@ glue_drainfile_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 struct glue *
-glue_new(struct event_base *base, const struct glue_conf *cfg)
+glue_new(struct event_base *base, const struct glue_conf *cfg, int async_fd,
+    int sync_fd)
 {
 	struct glue		*g;
-	struct zclient_cfg	 zcfg;
 	struct ctlmon_cfg	 mcfg;
 	struct decide_cfg	 dcfg;
-	const struct zapi_proto	*zp = zapi_proto(cfg->profile);
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	g->base = base;
 	g->cfg = *cfg;
+	g->async_fd = async_fd;
+	g->sync_fd = sync_fd;
 	counters_init(&g->cnt, glue_counter_names, GC_N);
 	check_init(&g->ck_relay, "relay", cfg->rise, cfg->fall);
 
@@ -339,20 +297,12 @@ glue_new(struct event_base *base, const struct glue_conf *cfg)
 	dcfg.holddown_max_ms = cfg->holddown_max_ms;
 	decide_init(&g->dec, &dcfg, clock_mono_ms());
 
-	memset(&zcfg, 0, sizeof(zcfg));
-	snprintf(zcfg.path, sizeof(zcfg.path), "%s", cfg->zserv);
-	zcfg.profile = cfg->profile;
-	zcfg.type = zapi_rtype_num(zp, cfg->rtype);
-	zcfg.instance = (uint16_t)cfg->instance;
-	zcfg.backoff_min_ms = 100;
-	zcfg.backoff_max_ms = cfg->zebra_backoff_max_ms;
-	zcfg.hello_timeout_ms = 3000;
-	g->zc = zclient_new(base, &zcfg, glue_zebra_cb, g);
-
 	memset(&mcfg, 0, sizeof(mcfg));
 	snprintf(mcfg.path, sizeof(mcfg.path), "%s", cfg->relay_ctl);
 	mcfg.interval_ms = cfg->interval_ms;
 	mcfg.timeout_ms = cfg->timeout_ms;
+	mcfg.connect_fn = glue_relay_connect;
+	mcfg.connect_arg = g;
 	g->cm = ctlmon_new(base, &mcfg, glue_relay_cb, g);
 
 	if (cfg->probe_mode != PROBE_NONE) {
@@ -378,9 +328,10 @@ glue_new(struct event_base *base, const struct glue_conf *cfg)
 	g->deadline_ev = evtimer_new(base, glue_deadline_cb, g);
 	g->drainfile_ev = event_new(base, -1, EV_PERSIST, glue_drainfile_cb,
 	    g);
-	g->sigchld_ev = evsignal_new(base, SIGCHLD, glue_sigchld_cb, g);
-	if (g->zc == NULL || g->cm == NULL || g->deadline_ev == NULL ||
-	    g->drainfile_ev == NULL || g->sigchld_ev == NULL) {
+	g->async_ev = event_new(base, async_fd, EV_READ | EV_PERSIST,
+	    glue_async_cb, g);
+	if (g->cm == NULL || g->deadline_ev == NULL ||
+	    g->drainfile_ev == NULL || g->async_ev == NULL) {
 		glue_free(g);
 		return NULL;
 	}
@@ -393,12 +344,12 @@ glue_start(struct glue *g)
 	struct timeval	tv = { g->cfg.interval_ms / 1000,
 			    (g->cfg.interval_ms % 1000) * 1000 };
 
-	event_add(g->sigchld_ev, NULL);
+	event_add(g->async_ev, NULL);
+	glue_apply(g);		/* withdrawn, until the checks rise */
 	if (g->cfg.drain_file[0] != '\0') {
 		event_add(g->drainfile_ev, &tv);
 		glue_drainfile_cb(-1, 0, g);
 	}
-	zclient_start(g->zc);
 	ctlmon_start(g->cm);
 	if (g->probe != NULL)
 		probe_start(g->probe);
@@ -411,13 +362,12 @@ glue_free(struct glue *g)
 		return;
 	ctlmon_free(g->cm);
 	probe_free(g->probe);
-	zclient_free(g->zc);
 	if (g->deadline_ev != NULL)
 		event_free(g->deadline_ev);
 	if (g->drainfile_ev != NULL)
 		event_free(g->drainfile_ev);
-	if (g->sigchld_ev != NULL)
-		event_free(g->sigchld_ev);
+	if (g->async_ev != NULL)
+		event_free(g->async_ev);
 	counters_free(&g->cnt);
 	free(g);
 }
@@ -432,11 +382,10 @@ void
 glue_status(void *arg, struct ctl_reply *r)
 {
 	struct glue			*g = arg;
-	const struct zclient_route	*zr;
-	const struct zclient_stats	*zs = zclient_stats(g->zc);
 	const struct ctlmon_info	*mi = ctlmon_info(g->cm);
+	struct zapi_route		 rt;
 	char				 pfx[64];
-	size_t				 i, n;
+	size_t				 i;
 
 	ctl_reply_printf(r, "announce %s", decide_state_str(g->dec.state));
 	ctl_reply_printf(r, "reason %s", g->dec.reason);
@@ -471,25 +420,26 @@ glue_status(void *arg, struct ctl_reply *r)
 	ctl_reply_printf(r, "relay_pid %ld", mi->pid);
 	ctl_reply_printf(r, "relay_state %s", mi->state[0] ? mi->state :
 	    "unknown");
-	ctl_reply_printf(r, "zebra %s", zclient_is_up(g->zc) ? "up" : "down");
-	if (!zclient_is_up(g->zc))
-		ctl_reply_printf(r, "zebra_error %s",
-		    zclient_last_error(g->zc));
+	ctl_reply_printf(r, "zebra %s", g->zs.up ? "up" : "down");
+	if (!g->zs.up)
+		ctl_reply_printf(r, "zebra_error %s", g->zs.error);
 	ctl_reply_printf(r, "zebra_profile %s",
 	    zapi_proto(g->cfg.profile)->name);
-	ctl_reply_printf(r, "zebra_lost_command %s", g->lost_ran ?
+	ctl_reply_printf(r, "zebra_lost_command %s", g->zs.lost_ran ?
 	    "in-force" : "no");
-	ctl_reply_printf(r, "zebra_adds %llu", (unsigned long long)
-	    zs->adds_sent);
-	ctl_reply_printf(r, "zebra_dels %llu", (unsigned long long)
-	    zs->dels_sent);
-	ctl_reply_printf(r, "zebra_readds %llu", (unsigned long long)
-	    zs->readds);
-	n = zclient_wanted(g->zc, &zr);
-	for (i = 0; i < n; i++)
+	ctl_reply_printf(r, "zebra_adds %llu", (unsigned long long)g->zs.adds);
+	ctl_reply_printf(r, "zebra_dels %llu", (unsigned long long)g->zs.dels);
+	ctl_reply_printf(r, "zebra_readds %llu",
+	    (unsigned long long)g->zs.readds);
+	ctl_reply_printf(r, "zebra_hooks lost=%llu back=%llu",
+	    (unsigned long long)g->zs.lost_cmds,
+	    (unsigned long long)g->zs.back_cmds);
+	for (i = 0; i < g->zs.nroutes && i < g->cfg.prefixes.n; i++) {
+		glue_conf_route(&g->cfg, i, g->zs.tag, 0, &rt);
 		ctl_reply_printf(r, "route prefix=%s tag=%u installed=%s",
-		    zapi_prefix_str(&zr[i].r.prefix, pfx, sizeof(pfx)),
-		    zr[i].r.tag, zr[i].installed ? "yes" : "no");
+		    zapi_prefix_str(&rt.prefix, pfx, sizeof(pfx)), g->zs.tag,
+		    (i < 32 && (g->zs.installed & (1u << i))) ? "yes" : "no");
+	}
 }
 
 static int
@@ -526,23 +476,21 @@ glue_ctl_drain(void *arg, int argc, char **argv, struct ctl_reply *r)
 static int
 glue_ctl_resync(void *arg, int argc, char **argv, struct ctl_reply *r)
 {
-	struct glue		*g = arg;
-	struct zapi_route	 rt[ZCLIENT_MAX_ROUTES];
-	size_t			 i;
+	struct glue	*g = arg;
 
 	(void)argv;
 	if (argc != 1) {
 		ctl_reply_error(r, "usage: resync");
 		return -1;
 	}
-	for (i = 0; i < g->cfg.prefixes.n; i++)
-		glue_conf_route(&g->cfg, i, g->cfg.tag, 0, &rt[i]);
-	if (zclient_resync(g->zc, rt, g->cfg.prefixes.n) == -1) {
+	if (!g->zs.up) {
 		ctl_reply_error(r, "zebra is down");
 		return -1;
 	}
-	log_info("resync: wanted routes re-sent, %s", decide_announced(&g->dec)
-	    ? "announced" : "withdrawn prefixes added and deleted");
+	if (gmsg_send(g->async_fd, GMSG_RESYNC, NULL, 0, -1) == -1) {
+		ctl_reply_error(r, "announcer unreachable");
+		return -1;
+	}
 	ctl_reply_printf(r, "announce %s", decide_state_str(g->dec.state));
 	return 0;
 }

@@ -1,14 +1,11 @@
 /*
- * glue: bgpglue's runtime.  It wires the relay monitor (ctlmon) and the
- * data-plane probe to the rise/fall checks, feeds the decision machine
- * (decide), and turns its state into the zebra wanted set (zclient):
- * announced -> prefixes with Tag, draining -> prefixes with DrainTag,
- * anything else -> nothing.  It also covers what zebra cannot: when zebra
- * is gone, bgpd keeps announcing the routes it had, so a relay failure
- * in that window runs ZebraLostCommand (e.g. shut the iBGP sessions via
- * vtysh); ZebraBackCommand runs whenever zebra returns after a loss, to
- * repair bgpd's redistribution (FRR 8.4 bgpd keeps stale routes and does
- * not re-register "redistribute table") and undo the shutdown.
+ * glue: bgpglue's health process (unprivileged).  It wires the relay
+ * monitor (ctlmon) and the data-plane probe to the rise/fall checks, feeds
+ * the decision machine (decide), and tells the announcer process
+ * (announce.h) what to announce: withdrawn, announced (Tag) or draining
+ * (DrainTag), over fixed-size messages (gmsg.h).  The control socket
+ * (status, stats, drain, undrain, resync) lives here.  The configuration
+ * (glue_conf.c) is shared by both processes.
  */
 #ifndef JF_GLUE_H
 #define JF_GLUE_H
@@ -26,6 +23,7 @@ struct glue_conf {
 	char			ctlsock[CONF_STR_MAX];
 	char			relay_ctl[CONF_STR_MAX];
 	char			user[CONF_STR_MAX];
+	char			health_user[CONF_STR_MAX];
 	char			zserv[CONF_STR_MAX];
 	int			profile;	/* enum zapi_profile */
 	int			rtype;		/* enum zapi_rtype */
@@ -62,7 +60,12 @@ void	glue_conf_route(const struct glue_conf *, size_t i, uint32_t tag,
 
 struct glue;
 
-struct glue *glue_new(struct event_base *, const struct glue_conf *);
+/*
+ * The health process: async_fd and sync_fd are its ends of the
+ * socketpairs to the announcer (announce.h).
+ */
+struct glue *glue_new(struct event_base *, const struct glue_conf *,
+	    int async_fd, int sync_fd);
 void	glue_start(struct glue *);
 void	glue_free(struct glue *);
 const struct counters *glue_counters(const struct glue *);

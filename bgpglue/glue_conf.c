@@ -31,7 +31,10 @@ const struct conf_key glue_conf_keys[] = {
 	K("RelayControlSocket", CONF_STR, relay_ctl, NULL, 1, 0, 0,
 	    "control socket of the relay this bgpglue announces for"),
 	K("User", CONF_STR, user, "", 0, 0, 0,
-	    "user to run as after start (must reach zserv: root or frr)"),
+	    "announcer process user (zserv: root or frr; empty: root with "
+	    "CAP_DAC_OVERRIDE only)"),
+	K("HealthUser", CONF_STR, health_user, "nobody", 0, 0, 0,
+	    "health-check process user (empty: root without capabilities)"),
 	K("ZservPath", CONF_STR, zserv, "/var/run/frr/zserv.api", 0, 0, 0,
 	    "zebra's ZAPI socket (FRR -N NS: /var/run/frr/NS/zserv.api)"),
 	E("ZapiProfile", profile, "frr8", glue_profiles,

@@ -2,17 +2,29 @@
  * bgpglue: announce a relay's prefixes through the local FRR while the
  * relay is healthy, and withdraw them the moment it is not.
  *
- * One process, one event base: the zebra session (zclient.c), the relay's
- * control socket (ctlmon.c), bgpglue's own control socket (daemon.h), a
- * drain-file timer.  The decision logic (check.c, decide.c) has no I/O,
- * so it can move into an unprivileged process later; only zclient.c needs
- * the zserv socket (root or user frr).
+ * Two processes (style.md practice 6), joined by two socketpairs that
+ * carry fixed-size messages (gmsg.h):
+ *  - the health process (this one, dropped to HealthUser): relay control
+ *    socket monitor, data-plane probe (raw sockets opened first), checks,
+ *    decisions, drain file, bgpglue's own control socket;
+ *  - the announcer (forked child, User or root with CAP_DAC_OVERRIDE
+ *    only): the zebra session, the bgpd hooks, and opening the relay's
+ *    control socket for the health process.
+ * Either one's death ends the other, and zebra removes the routes when
+ * the announcer's zserv socket closes.
  */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
 #include <linux/capability.h>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "announce.h"
 #include "daemon.h"
 #include "glue.h"
 #include "log.h"
@@ -37,6 +49,23 @@ bgpglue_load_config(const struct daemon_opts *o, struct glue_conf *cfg)
 	}
 }
 
+/* The announcer: zserv.api is frr:frr 0700, vtysh's sockets 0770. */
+static void __attribute__((noreturn))
+bgpglue_announcer(const struct daemon_opts *o, const struct glue_conf *cfg,
+    int async_fd, int sync_fd)
+{
+	static const int	keep[] = { CAP_DAC_OVERRIDE };
+
+	log_init("bgpglue-announce", o->foreground, o->verbose);
+	signal(SIGPIPE, SIG_IGN);
+	if (fcntl(async_fd, F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	if (privdrop(cfg->user, cfg->user[0] ? NULL : keep, cfg->user[0] ?
+	    0 : 1) == -1)
+		fatalx("announcer: privilege drop failed");
+	exit(announce_main(cfg, async_fd, sync_fd));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -44,24 +73,34 @@ main(int argc, char *argv[])
 	struct daemon		 d;
 	static struct glue_conf	 cfg;
 	struct glue		*g;
-	static const int	 keep[] = { CAP_DAC_OVERRIDE };
+	int			 async[2], sync[2];
+	pid_t			 pid;
 
 	daemon_opts_parse(&o, "bgpglue", BGPGLUE_CONF, argc, argv);
 	bgpglue_load_config(&o, &cfg);
-	daemon_init(&d, "bgpglue", &o);
 
-	if ((g = glue_new(d.base, &cfg)) == NULL)
-		fatalx("glue setup");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, async) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) == -1)
+		fatal("socketpair");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		close(async[0]);
+		close(sync[0]);
+		bgpglue_announcer(&o, &cfg, async[1], sync[1]);
+	}
+	close(async[1]);
+	close(sync[1]);
+
+	daemon_init(&d, "bgpglue", &o);
+	if (fcntl(async[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	if ((g = glue_new(d.base, &cfg, async[0], sync[0])) == NULL)
+		fatalx("glue setup");	/* probe sockets need root */
 	if (daemon_ctl_open(&d, cfg.ctlsock, glue_counters(g), glue_status, g,
 	    glue_ctl_commands, g) == -1)
 		fatalx("control socket %s", cfg.ctlsock);
-	/*
-	 * zserv.api is frr:frr 0700.  As user frr we own it; staying root we
-	 * need CAP_DAC_OVERRIDE for it (and for a relay control socket that
-	 * user frr could not open), and nothing else.
-	 */
-	if (privdrop(cfg.user, cfg.user[0] ? NULL : keep, cfg.user[0] ? 0 :
-	    1) == -1)
+	if (privdrop(cfg.health_user, NULL, 0) == -1)
 		fatalx("privilege drop failed");
 	glue_start(g);
 	daemon_ready(&d);
@@ -69,5 +108,8 @@ main(int argc, char *argv[])
 
 	glue_free(g);
 	daemon_fini(&d);
+	close(async[0]);	/* the announcer exits, zebra withdraws */
+	close(sync[0]);
+	waitpid(pid, NULL, 0);
 	return 0;
 }

@@ -7,7 +7,8 @@
 #      speaker's FIB and the flow continues through the other VM;
 #   3. the relay returns: its path returns;
 #   4. kill -9 bgpglue: the path leaves (zebra's cleanup of its routes);
-#      bgpglue restarts: the path returns;
+#      bgpglue restarts: the path returns; kill -9 its announcer process
+#      (the one on zebra's socket): same;
 #   5. SIGSTOP the relay: the path leaves after fall x interval, not at
 #      once; SIGCONT: it returns;
 #   6. the relay runs and answers "status", but its data path is broken
@@ -93,6 +94,18 @@ pass "bgpglue vm$A killed: path left after $(( $(now_ms) - t0 )) ms"
 lab_start_glue $A || fail "restart bgpglue vm$A"
 wait_until 10 lab_fib_has $ANY "$BOTH" || fail "path did not return with bgpglue"
 pass "bgpglue vm$A back: ECMP again"
+ann=$(awk '{print $1}' /proc/"${LAB_GLUE_PID[$A]}"/task/"${LAB_GLUE_PID[$A]}"/children)
+[ -n "$ann" ] || fail "no announcer under bgpglue vm$A"
+t0=$(now_ms)
+kill -9 "$ann"
+wait_until 5 lab_fib_has $ANY 198.18.0.1$B ||
+    fail "announcer killed, path still there: '$(lab_fib_nh $ANY)'"
+pass "bgpglue vm$A announcer killed: path left after $(( $(now_ms) - t0 )) ms"
+wait_until 5 sh -c "! kill -0 ${LAB_GLUE_PID[$A]} 2>/dev/null" ||
+    fail "health process outlived its announcer"
+lab_start_glue $A || fail "restart bgpglue vm$A"
+wait_until 10 lab_fib_has $ANY "$BOTH" || fail "path did not return with bgpglue"
+pass "bgpglue vm$A back again: ECMP again"
 
 # 5. SIGSTOP the relay: the control socket stays open, replies stop.
 t0=$(now_ms)

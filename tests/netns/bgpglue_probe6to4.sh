@@ -4,7 +4,9 @@
 # TUN, comes back encapsulated in protocol 41 to our IPv4, and bgpglue
 # sees its nonce.  The relay keeps answering "status" while its data path
 # is cut (no route into the TUN): the probe alone must withdraw.  No FRR
-# here: the decision (announce state) is what is checked.
+# here: the decision (announce state) is what is checked.  Also: the
+# privilege split (the health process runs as nobody without
+# capabilities, the announcer keeps CAP_DAC_OVERRIDE only).
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 for b in bgpglue relay6to4 relayctl; do
@@ -49,6 +51,15 @@ st | grep -q '^check_probe *up' || fail "probe not up"
 fwd=$("$BUILD/relayctl" -s "$T/r64.sock" stats | awk '$1 == "forwarded" {print $2}')
 [ "${fwd:-0}" -ge 2 ] || fail "relay6to4 forwarded ${fwd:-0} probes"
 pass "probe through relay6to4: $(st | sed -n 's/^probe *//p'), relay forwarded $fwd"
+GLUE=$NS_LAST_PID
+ANN=$(cat /proc/"$GLUE"/task/"$GLUE"/children 2>/dev/null | awk '{print $1}')
+[ -n "$ANN" ] || fail "no announcer process under bgpglue ($GLUE)"
+capeff() { awk '$1 == "CapEff:" {print $2}' /proc/"$1"/status; }
+uid() { awk '$1 == "Uid:" {print $3}' /proc/"$1"/status; }
+[ "$(uid "$GLUE")" = "$(id -u nobody)" ] || fail "health process uid $(uid "$GLUE")"
+[ "$(capeff "$GLUE")" = 0000000000000000 ] || fail "health caps $(capeff "$GLUE")"
+[ "$(capeff "$ANN")" = 0000000000000002 ] || fail "announcer caps $(capeff "$ANN")"
+pass "privilege split: health uid nobody, no caps; announcer CAP_DAC_OVERRIDE only"
 ns_exec vm ip -6 route del 2002::/16 dev r64tun table 46
 wait_until 5 sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^announce *withdrawn'" ||
     fail "data path cut, still $(st | grep announce)"
