@@ -177,7 +177,7 @@ topo6to4_up() {
 # relayctl when built, else a plain Unix-socket client.
 topo6to4_ctl() {
 	if [ -x "$BUILD/relayctl" ]; then
-		"$BUILD/relayctl" -s "$1" "$2"
+		"$BUILD/relayctl" -r -s "$1" "$2"
 	else
 		/usr/bin/python3 - "$1" "$2" <<'EOF'
 import socket, sys
