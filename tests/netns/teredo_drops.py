@@ -87,6 +87,12 @@ check("mapped=198.51.100.20:50000" in out and "state=trusted" in out,
       "peer row shows the learnt mapping (%s)" % out.strip().splitlines()[0])
 
 
+rows = subprocess.run([os.environ["BUILD"] + "/relayctl", "-r", "-s", SOCK, "peers"],
+                      capture_output=True, text=True).stdout.splitlines()
+check(any(("peer=" + C + " state=trusted") in r for r in rows) and
+      any(("peer=" + CSYM + " state=trusted") in r for r in rows),
+      "peers lists both trusted clients (%d rows)" % (len(rows) - 1))
+
 # -- Teredo -> native: the positive control first (it must pass through).
 b, nb = stats(SOCK), native_count()
 udp_send("198.51.100.30", 41000, ip6(teredo("198.51.100.30", 41000), NATIVE))

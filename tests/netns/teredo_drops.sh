@@ -5,7 +5,14 @@
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/teredo_lab.bash"
 
+# Runs unprivileged after setup, as deployed (User).
+TL_USER=nobody
 tl_small
+uid=$(awk '/^Uid:/ { print $2 }' "/proc/$TL_RELAY_PID/status")
+[ "$uid" = "$(id -u nobody)" ] || fail "teredod runs as uid $uid, not nobody"
+caps=$(awk '/^CapEff:/ { print $2 }' "/proc/$TL_RELAY_PID/status")
+[ "$caps" = 0000000000000000 ] || fail "teredod kept capabilities $caps"
+pass "teredod dropped to nobody with no capabilities"
 tl_py wan "$(dirname "$0")/teredo_drops.py" || fail "crafted packets"
 pass "teredod crafted-packet rules"
 

@@ -26,7 +26,8 @@ tl_conf_relay() {	# bind-address port
 	MaxMemory ${TL_MAXMEM:-64}
 	NewPeerRatePer64 ${TL_RATE64:-100}
 	NewPeerRatePerServer ${TL_RATESRV:-20000}
-	StateFile $T/teredod.state
+	StateFile "${TL_STATE:-}"
+	User "${TL_USER:-}"
 	EOF
 }
 

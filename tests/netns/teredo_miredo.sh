@@ -8,6 +8,7 @@
 . "$(dirname "$0")/teredo_lab.bash"
 
 command -v miredo >/dev/null || fail "miredo not installed"
+TL_STATE=$T/teredod.state
 tl_base
 tl_client 1 prc
 tl_client 2 sym

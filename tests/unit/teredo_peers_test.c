@@ -266,6 +266,18 @@ START_TEST(rate_limit_new)
 	ck_assert_int_eq(peers_may_create(&t, &s2, srv, T0), 1);
 	ck_assert_int_eq(peers_may_create(&t, &s1, srv, T0 + 1000), 1);
 	peers_free(&t);
+	/* Per Teredo server: 5/s (burst 10) whatever the native source. */
+	l.rate_per64 = 0;
+	l.rate_per_server = 5;
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (ok = 0, i = 0; i < 100; i++) {
+		s1.s6_addr[7] = (uint8_t)i;		/* 100 different /64s */
+		ok += peers_may_create(&t, &s1, srv, T0);
+	}
+	ck_assert_int_eq(ok, 10);
+	inet_pton(AF_INET, "203.0.113.11", &srv);
+	ck_assert_int_eq(peers_may_create(&t, &s1, srv, T0), 1);
+	peers_free(&t);
 }
 END_TEST
 
