@@ -188,6 +188,13 @@ peers_may_create(struct peers *t, const struct in6_addr *src6,
 	    t->lim.rate_per_server, &server, 4, &t->hkey, now_ms);
 }
 
+int
+peers_server_token(struct peers *t, struct in_addr server, uint64_t now_ms)
+{
+	return peers_rl_take(t->rlsrv, t->lim.rate_buckets,
+	    t->lim.rate_per_server, &server, 4, &t->hkey, now_ms);
+}
+
 uint32_t
 peer_queue_purge(struct peers *t, struct peer *p)
 {

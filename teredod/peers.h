@@ -135,6 +135,14 @@ struct peer	*peers_lookup(struct peers *, const struct in6_addr *teredo);
 int	peers_may_create(struct peers *, const struct in6_addr *src6,
 	    struct in_addr server, uint64_t now_ms);
 /*
+ * A token from the same per-server bucket for a bubble retry: every
+ * bubble toward one server IPv4, first or retry, comes out of one budget,
+ * so fresh destinations cannot turn the relay into a 4x packet amplifier
+ * aimed at an arbitrary "server" (RFC 4380 7.4.3).  1 if allowed.
+ */
+int	peers_server_token(struct peers *, struct in_addr server,
+	    uint64_t now_ms);
+/*
  * A new entry in state st (PENDING or TRUSTED), evicting if full; NULL
  * if every entry is a valid trusted client.  Times start at now - 30 s
  * (RFC 4380 5.2.6: not valid, first bubble allowed at once).

@@ -342,6 +342,23 @@ relay_from_client(struct relay *r, uint8_t *payload, size_t len,
 	counters_add(&r->ctr, C_RX_BYTES, v.pkt.ip6_len);
 }
 
+/* A retry spends a token of the server's bucket, or the attempt lapses. */
+static void
+relay_retry_bubble(struct relay *r, struct peer *p)
+{
+	struct in6_addr		a;
+	struct teredo_addr	ta;
+
+	peers_addr(p, &a);
+	(void)teredo_addr_decode(&a, &ta);
+	if (peers_server_token(&r->peers, ta.server, r->now)) {
+		relay_send_bubble(r, p);
+		return;
+	}
+	counters_inc(&r->ctr, C_BUBBLES_SUPPRESSED);
+	peer_bubble_sent(&r->peers, p, r->now);
+}
+
 /* Bubble retries, give-ups and expiry; bounded work per tick. */
 void
 relay_tick(struct relay *r)
@@ -353,7 +370,7 @@ relay_tick(struct relay *r)
 	while (budget-- > 0 &&
 	    (p = peers_due(&r->peers, r->now, &giveup)) != NULL) {
 		if (!giveup) {
-			relay_send_bubble(r, p);
+			relay_retry_bubble(r, p);
 			continue;
 		}
 		if ((s = peer_queue_head(&r->peers, p)) != NULL)

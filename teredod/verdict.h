@@ -63,6 +63,7 @@ struct peers;
 	X(C_TX_DEQUEUED, "tx_dequeued") \
 	X(C_BUBBLES_SENT, "bubbles_sent") \
 	X(C_BUBBLES_RETRIED, "bubbles_retried") \
+	X(C_BUBBLES_SUPPRESSED, "bubbles_suppressed_server_rate") \
 	X(C_PEERS_CREATED, "peers_created") \
 	X(C_PEERS_TRUSTED, "peers_trusted") \
 	X(C_PEERS_GIVEN_UP, "peers_given_up") \

@@ -275,6 +275,9 @@ START_TEST(rate_limit_new)
 		ok += peers_may_create(&t, &s1, srv, T0);
 	}
 	ck_assert_int_eq(ok, 10);
+	/* Retries draw on the same bucket: none left at T0. */
+	ck_assert_int_eq(peers_server_token(&t, srv, T0), 0);
+	ck_assert_int_eq(peers_server_token(&t, srv, T0 + 200), 1);
 	inet_pton(AF_INET, "203.0.113.11", &srv);
 	ck_assert_int_eq(peers_may_create(&t, &s1, srv, T0), 1);
 	peers_free(&t);
