@@ -77,8 +77,8 @@ stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {
 	printf "%.1f %.1f\n", m, a[NR] }'; }
 read -r gmed gmax < <(stats "${glue[@]}")
 read -r fmed fmax < <(stats "${floor[@]}")
-diff=$(awk -v a="$gmed" -v b="$fmed" 'BEGIN { printf "%.1f", a - b }')
-printf 'ROW\tfailover\trelay kill -> speaker FIB (median)\t%s\t%s\tms\t%s runs; +%s ms over the FRR floor (kernel route delete); interval %s ms\n' \
+diff=$(awk -v a="$gmed" -v b="$fmed" 'BEGIN { printf "%+.1f", a - b }')
+printf 'ROW\tfailover\trelay kill -> speaker FIB (median)\t%s\t%s\tms\t%s runs; %s ms vs the FRR floor (kernel route delete); interval %s ms\n' \
     "$gmed" "$fmed" "$RUNS" "$diff" "$LAB_INTERVAL"
 printf 'ROW\tfailover\trelay kill -> speaker FIB (max)\t%s\t%s\tms\t%s runs\n' \
     "$gmax" "$fmax" "$RUNS"
