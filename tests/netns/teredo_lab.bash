@@ -54,6 +54,7 @@ tl_base() {
 	ns_exec rly ip addr add 2001:db8:6::1/64 dev eth1 nodad
 	ns_router rly
 	ns_exec rly ip tuntap add mode tun name teredo
+	ns_exec rly ip link set teredo addrgenmode none	# no link-local: no RS/MLD into the relay
 	ns_exec rly ip link set teredo up
 	ns_exec rly ip -6 route add 2001::/32 dev teredo
 	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
@@ -146,6 +147,7 @@ tl_small() {
 	ns_exec rly ip addr add 2001:db8:6::1/64 dev eth1 nodad
 	ns_router rly
 	ns_exec rly ip tuntap add mode tun name teredo
+	ns_exec rly ip link set teredo addrgenmode none	# no link-local: no RS/MLD into the relay
 	ns_exec rly ip link set teredo up
 	ns_exec rly ip -6 route add 2001::/32 dev teredo
 	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
