@@ -20,7 +20,8 @@
 
 /* Same order as enum zapi_profile and enum zapi_rtype. */
 static const char *const glue_profiles[] = { "frr8", "frr10", NULL };
-static const char *const glue_probes[] = { "none", "4to6", "6to4", NULL };
+static const char *const glue_probes[] = { "none", "4to6", "6to4",
+	"teredo", NULL };
 static const char *const glue_rtypes[] = { "static", "nhrp", "table",
 	"babel", "openfabric", NULL };
 
@@ -64,13 +65,13 @@ const struct conf_key glue_conf_keys[] = {
 	K("CheckFall", CONF_U32, fall, "3", 0, 1, 100,
 	    "consecutive failures before withdrawing (relay exit: at once)"),
 	E("ProbeMode", probe_mode, "none", glue_probes,
-	    "data-plane probe through the relay: none, 4to6 or 6to4"),
+	    "data-plane probe through the relay: none, 4to6, 6to4, teredo"),
 	K("ProbeSource4", CONF_IPV4, probe_src4, "0.0.0.0", 0, 0, 0,
-	    "this host's IPv4: 4to6 outer source, 6to4 V4ADDR probed"),
+	    "this host's IPv4: 4to6 outer source, 6to4 V4ADDR probed, Teredo server/client (not teredod's)"),
 	K("ProbeTarget4", CONF_IPV4, probe_target4, "192.88.99.1", 0, 0, 0,
 	    "4to6: the relay address the probe is sent to"),
 	K("ProbeReturn6", CONF_IPV6, probe_ret6, "::", 0, 0, 0,
-	    "this host's IPv6: 4to6 inner destination, 6to4 source"),
+	    "this host's IPv6: 4to6 inner destination, 6to4/teredo source"),
 	K("ProbePort", CONF_U32, probe_port, "3560", 0, 1, 65535,
 	    "UDP port of the probe packets"),
 	K("ProbeIntervalMs", CONF_U32, probe_interval_ms, "1000", 0, 10,

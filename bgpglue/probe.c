@@ -17,6 +17,7 @@
 #include "inet.h"
 #include "pbuf.h"
 #include "probe.h"
+#include "teredo.h"
 
 #define PROBE_MAGIC	0x6a666267u	/* "jfbg" */
 #define PROBE_PAYLOAD	12		/* magic u32, nonce u64 */
@@ -47,6 +48,23 @@ probe_6to4_addr(struct in_addr v4, struct in6_addr *a)
 	a->s6_addr[1] = 0x02;
 	memcpy(&a->s6_addr[2], &v4, 4);
 	a->s6_addr[15] = 1;
+}
+
+/*
+ * The Teredo address probed: server and client are src4, the client port
+ * carries 16 bits of the nonce (never 0), so each probe is a new peer to
+ * teredod and earns a fresh bubble.
+ */
+static void
+probe_teredo_addr(struct in_addr v4, uint64_t nonce, struct in6_addr *a)
+{
+	struct teredo_addr	ta;
+
+	memset(&ta, 0, sizeof(ta));
+	ta.server = v4;
+	ta.client = v4;
+	ta.port = (uint16_t)(1024 + nonce % 64000);
+	teredo_addr_encode(&ta, a);
 }
 
 static void
@@ -111,7 +129,7 @@ probe_build(const struct probe_cfg *c, uint64_t nonce, uint8_t *buf,
 			return -1;
 		return (int)w.len;
 	}
-	if (c->mode == PROBE_6TO4) {
+	if (c->mode == PROBE_6TO4 || c->mode == PROBE_TEREDO) {
 		/* Only the UDP payload: the kernel adds the IPv6 header. */
 		probe_payload(&w, nonce);
 		(void)dst6;
@@ -143,6 +161,12 @@ probe_match(const struct probe_cfg *c, const uint8_t *pkt, size_t len,
 	pbuf_init(&b, pkt, len);
 	if (c->mode == PROBE_4TO6)	/* the UDP payload itself */
 		return probe_payload_match(&b, nonce);
+	if (c->mode == PROBE_TEREDO) {
+		/* The bubble: IPv6 to this probe's Teredo address. */
+		probe_teredo_addr(c->src4, nonce, &dst6);
+		return ip6_parse(&b, &h6, &p6) == IP6_OK &&
+		    memcmp(&h6.dst, &dst6, sizeof(dst6)) == 0;
+	}
 	if (c->mode != PROBE_6TO4)
 		return 0;
 	/* IPv4 (to src4, protocol 41) / IPv6 (to 2002:src4::1) / UDP. */
@@ -226,7 +250,11 @@ probe_tick_cb(evutil_socket_t fd, short ev, void *arg)
 	} else {
 		memset(&sin6, 0, sizeof(sin6));
 		sin6.sin6_family = AF_INET6;
-		probe_6to4_addr(p->cfg.src4, &sin6.sin6_addr);
+		if (p->cfg.mode == PROBE_TEREDO)
+			probe_teredo_addr(p->cfg.src4, p->nonce,
+			    &sin6.sin6_addr);
+		else
+			probe_6to4_addr(p->cfg.src4, &sin6.sin6_addr);
 		sin6.sin6_port = htons(p->cfg.port);
 		n = sendto(p->txfd, buf, (size_t)len, 0,
 		    (struct sockaddr *)&sin6, sizeof(sin6));
@@ -268,11 +296,28 @@ probe_sockets(struct probe *p)
 			return -1;
 		return 0;
 	}
-	/* Send: native IPv6 UDP.  Receive: protocol 41 addressed to us. */
+	/*
+	 * Send: native IPv6 UDP.  Receive: protocol 41 addressed to us
+	 * (6to4), or the bubble on src4:3544 (Teredo).
+	 */
 	p->txfd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0);
-	p->rxfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    IPPROTO_6IN4);
+	if (p->cfg.mode == PROBE_TEREDO) {
+		struct sockaddr_in	sin;
+
+		p->rxfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, 0);
+		if (p->rxfd == -1)
+			return -1;
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr = p->cfg.src4;
+		sin.sin_port = htons(TEREDO_PORT);
+		if (bind(p->rxfd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			return -1;
+	} else
+		p->rxfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, IPPROTO_6IN4);
 	if (p->txfd == -1 || p->rxfd == -1)
 		return -1;
 	if (!IN6_IS_ADDR_UNSPECIFIED(&p->cfg.ret6)) {

@@ -9,6 +9,11 @@
  *   6to4  native IPv6 UDP from ret6 (if set) to 2002:<src4>::1, port:
  *         relay6to4 encapsulates it toward src4, which is ours, so it
  *         arrives on our raw protocol-41 socket.
+ *   teredo native IPv6 UDP from ret6 (if set) to a Teredo address whose
+ *         server and client are src4 and whose port carries the nonce:
+ *         teredod sees a new peer and sends its indirect bubble to the
+ *         "server", i.e. to us on src4:3544 (which teredod itself must
+ *         not be bound to).
  *
  * A matching nonce is a success; nothing within the timeout a failure.
  * Packets are built and parsed with common/inet.h.  The sockets are
@@ -27,6 +32,7 @@ enum probe_mode {
 	PROBE_NONE,
 	PROBE_4TO6,
 	PROBE_6TO4,
+	PROBE_TEREDO,
 };
 
 struct probe_cfg {
@@ -55,7 +61,10 @@ const struct probe_stats *probe_stats(const struct probe *);
 /* The packet probe_send would send (exposed for unit tests). */
 int	probe_build(const struct probe_cfg *, uint64_t nonce, uint8_t *buf,
 	    size_t len);
-/* 1 if pkt (a protocol-41 IPv4 packet or a UDP payload) carries nonce. */
+/*
+ * 1 if pkt carries nonce: the UDP payload (4to6), a protocol-41 IPv4
+ * packet (6to4), a Teredo bubble's IPv6 packet (teredo).
+ */
 int	probe_match(const struct probe_cfg *, const uint8_t *pkt, size_t len,
 	    uint64_t nonce);
 

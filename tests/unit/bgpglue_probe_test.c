@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inet.h"
+#include "teredo.h"
 #include "pbuf.h"
 #include "bgpglue/probe.h"
 
@@ -132,6 +133,38 @@ START_TEST(test_6to4_match)
 }
 END_TEST
 
+/* teredod's indirect bubble: IPv6, no payload, to the probed address. */
+START_TEST(test_teredo_match)
+{
+	struct probe_cfg	c;
+	struct teredo_addr	ta;
+	struct ip6_hdr_info	h6;
+	struct wbuf		w;
+	uint8_t			pkt[64];
+	uint64_t		nonce = 0xabcdef0123ULL;
+
+	memset(&c, 0, sizeof(c));
+	c.mode = PROBE_TEREDO;
+	inet_pton(AF_INET, "198.18.6.2", &c.src4);
+	memset(&ta, 0, sizeof(ta));
+	ta.server = c.src4;
+	ta.client = c.src4;
+	ta.port = (uint16_t)(1024 + nonce % 64000);
+	memset(&h6, 0, sizeof(h6));
+	h6.nxt = 59;
+	h6.hlim = 255;
+	inet_pton(AF_INET6, "fe80::8000:5445:5245:444f", &h6.src);
+	teredo_addr_encode(&ta, &h6.dst);
+	wbuf_init(&w, pkt, sizeof(pkt));
+	ck_assert_int_eq(ip6_build(&w, &h6), 0);
+	ck_assert(probe_match(&c, pkt, w.len, nonce));
+	ck_assert(!probe_match(&c, pkt, w.len, nonce + 1));
+	ck_assert(!probe_match(&c, pkt, w.len - 1, nonce));
+	/* The payload of the native probe is the nonce, like the others. */
+	ck_assert_int_eq(probe_build(&c, nonce, pkt, sizeof(pkt)), 12);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -142,6 +175,7 @@ main(void)
 
 	tcase_add_test(tc, test_4to6_packet);
 	tcase_add_test(tc, test_6to4_match);
+	tcase_add_test(tc, test_teredo_match);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
