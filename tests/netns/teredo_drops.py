@@ -159,9 +159,11 @@ tx_drop("not a Teredo destination", "drop_tx_dst_not_teredo", "2001:db8:1::2")
 
 # An unreachable client: at most the queue bound is queued, 1 bubble.
 b = stats(SOCK)
+t_flood = time.time()
 native_send(CDEAD, count=3000, size=100)
 time.sleep(0.5)
 a = stats(SOCK)
+t_flood = time.time() - t_flood
 row = subprocess.run([os.environ["BUILD"] + "/relayctl", "-r", "-s", SOCK, "peer", CDEAD],
                      capture_output=True, text=True).stdout
 qb = int(row.split("queued_bytes=")[1].split()[0])
@@ -169,7 +171,9 @@ check(qb <= 4096 and delta(b, a, "tx_queued") * 148 <= 4096,
       "flood to one fresh destination: %d bytes queued (bound 4096)" % qb)
 check(delta(b, a, "drop_tx_queue_full") >= 3000 - 4096 // 148,
       "the rest counted as drop_tx_queue_full (%d)" % delta(b, a, "drop_tx_queue_full"))
-check(delta(b, a, "bubbles_sent") == 1, "one bubble for 3000 packets")
+# One bubble, plus the timer's retries if the sender was slow (2 s each).
+check(1 <= delta(b, a, "bubbles_sent") <= 1 + int(t_flood / 2.0),
+      "%d bubble(s) for 3000 packets in %.1f s" % (delta(b, a, "bubbles_sent"), t_flood))
 
 # Bubble retries on the timer, without new traffic (CDEAD from above).
 bub = [x[0] for x in fake.bubbles if x[1] == CDEAD]
