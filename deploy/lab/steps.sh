@@ -134,7 +134,15 @@ st_bgp_table() {
 		lab_vtysh spk -c "show bgp $afi unicast" |
 		    sed -n '/Network/,$p' | grep -v '^$' | sed 's/^/      /' >&3
 	done
-	echo "speaker: $(lab_bgp_paths spk ipv4 $LAB_ANYCAST/32) paths to $LAB_ANYCAST, $(lab_bgp_paths spk ipv6 2002::/16) to 2002::/16, ix: $(lab_fib_count ix 2001::/32 -6) to 2001::/32"
+	# The speaker originates nothing: every relay prefix is an iBGP path
+	# from a VM; ix sees them from AS LAB_AS.
+	lab_vtysh spk -c "show bgp ipv4 unicast" -c "show bgp ipv6 unicast" |
+	    grep -E '^ *\*[>=]? ' | grep -vE '^ *\*[>=]?i' &&
+	    { echo "the speaker has paths of its own"; return 1; }
+	lab_vtysh ix -c "show bgp ipv4 unicast $LAB_ANYCAST/32" | grep -q "^  $LAB_AS\$" ||
+	    lab_vtysh ix -c "show bgp ipv4 unicast $LAB_ANYCAST/32" | grep -qw "$LAB_AS" ||
+	    { echo "ix does not see $LAB_ANYCAST from AS $LAB_AS"; return 1; }
+	echo "speaker: $(lab_bgp_paths spk ipv4 $LAB_ANYCAST/32) iBGP paths to $LAB_ANYCAST, $(lab_bgp_paths spk ipv6 2002::/16) to 2002::/16, none of its own; ix: AS path $LAB_AS"
 }
 
 st_ping() {	# from_node to_addr: 20 echoes
@@ -289,6 +297,9 @@ lab_main() {
 	t0=$(lab_now_ms)
 	exec 3>&1
 	echo "justforward lab: AS $LAB_AS relays in namespaces $LAB_PFX-* (build $BUILD)"
+	sed -n '/^#   *IPv4 Internet/,/^#  *+ 198.18.1.11/p' "$LAB_TOP/deploy/lab/topo.sh" |
+	    sed 's/^#/ /'
+
 	step "prerequisites" st_prereq || return 1
 	step "topology (12 namespaces, veths, bridges, NAT)" st_topology || return 1
 	step "FRR: IX peer, speaker, 5 relay VMs" st_frr || return 1
