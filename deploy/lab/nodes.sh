@@ -167,14 +167,26 @@ lab_glue_conf() {	# n
 	echo "ZservPath $LAB_FRR_RUN/$(lab_ns vm$i)/zserv.api"
 	echo "ZapiProfile frr8"
 	echo "RouteType table"
+	# Prefixes, and the data-plane probe through the relay from the VM's
+	# own addresses (bgpglue withdraws when either the control socket or
+	# the probe fails).
 	case $role in
 	relay4to6) echo "Prefix $LAB_ANYCAST/32"
-		   echo "Prefix 198.18.1.1$i/32" ;;
+		   echo "Prefix 198.18.1.1$i/32"
+		   echo "ProbeMode 4to6" ;;
 	relay6to4) echo "Prefix 2002::/16"
-		   echo "Prefix 192.88.99.$i/32" ;;
+		   echo "Prefix 192.88.99.$i/32"
+		   echo "ProbeMode 6to4" ;;
 	teredod)   echo "Prefix 2001::/32"
-		   echo "Prefix $LAB_TEREDO4/32" ;;
+		   echo "Prefix $LAB_TEREDO4/32"
+		   echo "ProbeMode teredo" ;;
 	esac
+	echo "ProbeSource4 198.18.0.1$i"
+	echo "ProbeReturn6 2001:db8:100::1$i"
+	echo "ProbeIntervalMs $LAB_GLUE_INTERVAL"
+	echo "ProbeTimeoutMs $LAB_GLUE_TIMEOUT"
+	echo "ProbeRise 2"
+	echo "ProbeFall 3"
 	cat <<EOF
 CheckIntervalMs $LAB_GLUE_INTERVAL
 CheckTimeoutMs $LAB_GLUE_TIMEOUT
