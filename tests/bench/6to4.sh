@@ -49,6 +49,8 @@ command -v iperf3 >/dev/null || fail "iperf3 missing (make deps)"
 mac() { ns_exec "$1" cat "/sys/class/net/$2/address"; }
 rx_packets() { ns_exec "$1" cat "/sys/class/net/$2/statistics/rx_packets"; }
 tx_packets() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
+link_stat() { ns_exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
+ctl_value() { topo6to4_ctl "$1" status | awk -v k="$2" '$1 == k { print $2 + 0 }'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 now_ns() { date +%s%N; }
 row() { printf 'ROW\t6to4\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
@@ -106,14 +108,17 @@ route64() {
 # of that direction).  rate (pps) paces the generator; none: flat out.
 pps() {
 	local dir=$1 size=$2 mode=$3 rate=${4:-0} gen genif dmac sink sinkif
-	local pid args g a b ga gb c0 c1 t0 t1
+	local pid args g a b ga gb c0 c1 t0 t1 rns tun egress ctl
+	local qa qb ea eb wa wb xa xb
 	if [ "$dir" = 46 ]; then
 		gen=inet genif=eth_r46 dmac=$(mac r46 eth4) sink=v6 sinkif=eth46
-		pid=$TOPO_R46_PID
+		pid=$TOPO_R46_PID rns=r46 tun=$TOPO_R46_TUN egress=eth6
+		ctl=$TOPO_R46_CTL
 		args="-4 $TOPO_SITE4,$TOPO_ANYCAST -6 $TOPO_SITE6,$TOPO_V6"
 	else
 		gen=v6 genif=eth64 dmac=$(mac r64 eth6) sink=inet sinkif=eth_r64
-		pid=$TOPO_R64_PID
+		pid=$TOPO_R64_PID rns=r64 tun=$TOPO_R64_TUN egress=eth4
+		ctl=$TOPO_R64_CTL
 		args="-6 $TOPO_V6,$TOPO_SITE6"
 	fi
 	"route$dir" "$mode"
@@ -124,9 +129,13 @@ pps() {
 	sleep 1			# warm-up: queues fill, caches settle
 	a=$(rx_packets $sink $sinkif); ga=$(tx_packets $gen $genif)
 	c0=$(cpu_ticks "$pid"); t0=$(now_ns)
+	qa=$(link_stat $rns "$tun" tx_dropped); ea=$(link_stat $rns $egress tx_dropped)
+	wa=$(ctl_value "$ctl" tun_wakeups); xa=$(ctl_value "$ctl" tun_rx)
 	sleep "$(awk -v s="$SECS" 'BEGIN { print s - 1.5 }')"
 	b=$(rx_packets $sink $sinkif); gb=$(tx_packets $gen $genif)
 	c1=$(cpu_ticks "$pid"); t1=$(now_ns)
+	qb=$(link_stat $rns "$tun" tx_dropped); eb=$(link_stat $rns $egress tx_dropped)
+	wb=$(ctl_value "$ctl" tun_wakeups); xb=$(ctl_value "$ctl" tun_rx)
 	wait $g || { cat "$T/pktgen.out"; return 1; }
 	PPS=$(( (b - a) * 1000000 / (t1 - t0) ))
 	OFFERED=$(( (gb - ga) * 1000000 / (t1 - t0) ))
@@ -134,7 +143,12 @@ pps() {
 	[ $((gb - ga)) -gt 0 ] && [ $((b - a)) -lt $((gb - ga)) ] &&
 	    LOSS=$(( (gb - ga - (b - a)) * 1000 / (gb - ga) ))
 	CPU=$(( (c1 - c0) * 100 * 1000000000 / HZ / (t1 - t0) ))
-	echo "pps dir=$dir size=$size mode=$mode rate=$rate sink=${PPS}k offered=${OFFERED}k loss=${LOSS}permille relay_cpu=${CPU}% ($(cat "$T/pktgen.out"))" >&2
+	# Where the relay path lost packets: the TUN queue towards the relay
+	# (tx_dropped of the TUN) or the relay's egress veth; and how many
+	# packets one relay wakeup read on average.
+	TUNQ=$((qb - qa)) EGRESS=$((eb - ea))
+	BATCH=$(awk -v x=$((xb - xa)) -v w=$((wb - wa)) 'BEGIN { printf "%.1f", w ? x / w : 0 }')
+	echo "pps dir=$dir size=$size mode=$mode rate=$rate sink=${PPS}k offered=${OFFERED}k loss=${LOSS}permille relay_cpu=${CPU}% tunq_drops=$TUNQ egress_drops=$EGRESS pkts_per_wakeup=$BATCH ($(cat "$T/pktgen.out"))" >&2
 }
 
 permille() { awk -v p="$1" 'BEGIN { printf "%.1f%%", p / 10 }'; }
@@ -143,7 +157,7 @@ permille() { awk -v p="$1" 'BEGIN { printf "%.1f%%", p / 10 }'; }
 # the relay offered half the kernel's rate (the target is relay >= 0.5x
 # kernel; a loss under 1% there means the relay meets it).
 pps_rows() {
-	local dir size name rp rc ro rl kp ko hp ho hl note
+	local dir size name rp rc ro rl rq re rb kp ko hp ho hl note
 	for dir in 46 64; do
 		[ "$dir" = 46 ] && name="4to6 relay4to6" || name="6to4 relay6to4"
 		if [ "$dir" = 46 ]; then sink_on v6 eth46; else sink_on inet eth_r64; fi
@@ -151,10 +165,11 @@ pps_rows() {
 			best $dir $size kernel || return 1
 			kp=$PPS ko=$OFFERED
 			best $dir $size relay || return 1
-			rp=$PPS rc=$CPU ro=$OFFERED rl=$LOSS
+			rp=$PPS rc=$CPU ro=$OFFERED rl=$LOSS rq=$TUNQ re=$EGRESS rb=$BATCH
 			pps $dir $size relay $((kp * 1000 / 2)) || return 1
 			hp=$PPS ho=$OFFERED hl=$LOSS
 			note="relay CPU ${rc}%, offered ${ro}k, loss $(permille $rl)"
+			note="$note (tun queue $((rq / 1000))k, egress $((re / 1000))k; ${rb} pkts/wakeup)"
 			note="$note; offered 0.5x kernel (${ho}k): got ${hp}k, loss $(permille $hl)"
 			[ $((ko - kp)) -lt $((ko / 50 + 1)) ] &&
 			    note="$note; kernel not saturated (got all ${ko}k offered)"
@@ -168,14 +183,14 @@ pps_rows() {
 # best dir size mode: the better of BENCH_RUNS flat-out runs (the machine
 # is shared: a run can lose its CPU to someone else's compiler).
 best() {
-	local i bp=-1 bo bl bc
+	local i bp=-1 bo bl bc bq be bb
 	for i in $(seq "${BENCH_RUNS:-2}"); do
 		pps "$@" || return 1
 		if [ "$PPS" -gt "$bp" ]; then
-			bp=$PPS bo=$OFFERED bl=$LOSS bc=$CPU
+			bp=$PPS bo=$OFFERED bl=$LOSS bc=$CPU bq=$TUNQ be=$EGRESS bb=$BATCH
 		fi
 	done
-	PPS=$bp OFFERED=$bo LOSS=$bl CPU=$bc
+	PPS=$bp OFFERED=$bo LOSS=$bl CPU=$bc TUNQ=$bq EGRESS=$be BATCH=$bb
 }
 
 # iperf client_ns server_ns server_addr [-R]: sets GBPS (receiver side).

@@ -25,6 +25,7 @@ logdir=$(mktemp -d /tmp/jf-bench.XXXXXX)
 rows=$logdir/rows.tsv
 : >"$rows"
 failed=""
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench: run as root (sudo make bench)" >&2
@@ -38,7 +39,7 @@ for s in "$top"/tests/bench/*.sh; do
 	start=$(date +%s)
 	echo "bench: $name ..." >&2
 	if timeout -k 5 400 bash "$s" >"$logdir/$name.out" 2>"$logdir/$name.log"; then
-		st=done
+		st=ok
 	else
 		st=FAILED; failed="$failed $name"
 	fi
@@ -50,6 +51,8 @@ for s in "$top"/tests/bench/*.sh; do
 	fi
 done
 
+# The machine is shared: say how busy it was, since that moves everything.
+echo "bench: $(nproc) CPUs; load average before $load0, after $(cut -d' ' -f1-3 /proc/loadavg)"
 # The table: one line per row, ratio = value / baseline.
 awk -F '\t' '
 BEGIN {
