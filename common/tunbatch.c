@@ -1,41 +1,95 @@
 /*
  * Batched TUN reader/writer.  See tunbatch.h.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "log.h"
 #include "tunbatch.h"
+#include "uring_io.h"
+
+/*
+ * Batches per wakeup with io_uring: the loop goes on while reads come
+ * back full, then returns to the event loop so that timers and the
+ * control socket are served between floods.
+ */
+#define TB_URING_ROUNDS		4
+/* Fewest reads posted in one round: each empty one costs an attempt. */
+#define TB_URING_WANT_MIN	8
+#define TB_UD_WRITE		(1ULL << 63)
+
+static int	tunbatch_uring_open(struct tunbatch *);
+static void	tunbatch_uring_close(struct tunbatch *);
+static void	tunbatch_uring_fail(struct tunbatch *, const char *, int);
+static size_t	tunbatch_uring_reap(struct tunbatch *, int *);
+static size_t	tunbatch_service_uring(struct tunbatch *, uint64_t);
+static size_t	tunbatch_service_rw(struct tunbatch *, uint64_t);
+
+static enum tb_io
+tunbatch_io_wanted(enum tb_io io)
+{
+	const char	*e;
+
+	if (io != TB_IO_AUTO)
+		return io;
+	if ((e = getenv("JF_TUN_IO")) != NULL && strcmp(e, "rw") == 0)
+		return TB_IO_RW;
+	return TB_IO_URING;
+}
 
 int
 tunbatch_init(struct tunbatch *tb, int fd, size_t batch, tb_verdict_fn fn,
     void *arg)
 {
+	return tunbatch_init_io(tb, fd, batch, fn, arg, TB_IO_AUTO);
+}
+
+int
+tunbatch_init_io(struct tunbatch *tb, int fd, size_t batch, tb_verdict_fn fn,
+    void *arg, enum tb_io io)
+{
 	size_t	i, bufsz = TB_HEADROOM + TB_PKT_MAX;
 
 	if (batch == 0 || batch > TB_BATCH_MAX)
 		batch = TB_BATCH_MAX;
+	memset(tb, 0, sizeof(*tb));
 	tb->fd = fd;
 	tb->batch = batch;
 	tb->verdict = fn;
 	tb->arg = arg;
-	tb->stats = (struct tb_stats){ 0 };
-	if ((tb->arena = malloc(batch * bufsz)) == NULL)
+	tb->want = batch;
+	/* Two sets either way: a late fall back to read/write keeps them. */
+	if ((tb->arena = malloc(2 * batch * bufsz)) == NULL)
 		return -1;
-	for (i = 0; i < batch; i++) {
+	for (i = 0; i < 2 * batch; i++) {
 		tb->pkt[i].buf = tb->arena + i * bufsz;
 		tb->pkt[i].cap = bufsz;
 		tunbatch_pkt_reset(&tb->pkt[i]);
 	}
+	tb->io = TB_IO_RW;
+	if (tunbatch_io_wanted(io) == TB_IO_URING &&
+	    tunbatch_uring_open(tb) == 0)
+		tb->io = TB_IO_URING;
 	return 0;
 }
 
 void
 tunbatch_free(struct tunbatch *tb)
 {
+	tunbatch_uring_close(tb);
 	free(tb->arena);
 	tb->arena = NULL;
+}
+
+const char *
+tunbatch_io_name(const struct tunbatch *tb)
+{
+	return tb->io == TB_IO_URING ? "uring" : "rw";
 }
 
 void
@@ -43,6 +97,158 @@ tunbatch_pkt_reset(struct tb_pkt *p)
 {
 	p->data = p->buf + TB_HEADROOM;
 	p->len = 0;
+}
+
+/* A ring of one batch of writes plus one of reads, the TUN registered. */
+static int
+tunbatch_uring_open(struct tunbatch *tb)
+{
+	unsigned int	entries = 1;
+	int		saved;
+
+	while (entries < 2 * tb->batch)
+		entries <<= 1;
+	if ((tb->ring = malloc(sizeof(*tb->ring))) == NULL)
+		return -1;
+	if (uring_init(tb->ring, entries) == -1) {
+		saved = errno;
+		free(tb->ring);
+		tb->ring = NULL;
+		log_debug("tunbatch: no io_uring (%s), read/write",
+		    strerror(saved));
+		return -1;
+	}
+	if (uring_register_fd(tb->ring, tb->fd) == -1) {
+		tunbatch_uring_fail(tb, "register", errno);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tunbatch_uring_close(struct tunbatch *tb)
+{
+	if (tb->ring == NULL)
+		return;
+	uring_free(tb->ring);
+	free(tb->ring);
+	tb->ring = NULL;
+}
+
+/* The ring let us down: read/write from now on (one log line, ever). */
+static void
+tunbatch_uring_fail(struct tunbatch *tb, const char *what, int err)
+{
+	log_warnx("tunbatch: io_uring %s: %s; falling back to read/write",
+	    what, strerror(err));
+	tunbatch_uring_close(tb);
+	tb->io = TB_IO_RW;
+}
+
+/*
+ * Take every completion: writes count as tx or write errors, reads set
+ * their packet's length.  Returns the packets read; *refused tells that
+ * the kernel rejected a read as such (no RWF_NOWAIT on this fd).
+ */
+static size_t
+tunbatch_uring_reap(struct tunbatch *tb, int *refused)
+{
+	const struct io_uring_cqe	*cqe;
+	struct tb_pkt			*p;
+	size_t				 n = 0;
+
+	while ((cqe = uring_cqe_peek(tb->ring)) != NULL) {
+		p = &tb->pkt[cqe->user_data & ~TB_UD_WRITE];
+		if (cqe->user_data & TB_UD_WRITE) {
+			if (cqe->res >= 0 && (size_t)cqe->res == p->len)
+				tb->stats.tx++;
+			else
+				tb->stats.write_errors++;
+		} else if (cqe->res > 0) {
+			p->len = (size_t)cqe->res;
+			n++;
+		} else if (cqe->res == -EOPNOTSUPP || cqe->res == -EINVAL)
+			*refused = 1;
+		else if (cqe->res != -EAGAIN && cqe->res != -EINTR)
+			tb->stats.read_errors++;
+		uring_cqe_seen(tb->ring);
+	}
+	return n;
+}
+
+/*
+ * Each round: post `want` non-blocking reads into one buffer set behind
+ * the writes of the other set, enter once, decide, queue the writes.
+ * All of them complete inside the enter (TUN reads with RWF_NOWAIT end
+ * in data or EAGAIN, TUN writes never wait), so a set is free again
+ * when the enter returns.
+ */
+static size_t
+tunbatch_service_uring(struct tunbatch *tb, uint64_t now_ms)
+{
+	struct tb_pkt	*set, *p;
+	size_t		 i, n, total = 0, round, want, nw = 0, base;
+	int		 refused = 0;
+
+	for (round = 0; round < TB_URING_ROUNDS; round++) {
+		base = tb->set * tb->batch;
+		set = &tb->pkt[base];
+		want = tb->want;
+		for (i = 0; i < want; i++) {
+			tunbatch_pkt_reset(&set[i]);
+			if (uring_queue_rw(tb->ring, IORING_OP_READ,
+			    set[i].data, (unsigned int)(set[i].cap -
+			    TB_HEADROOM), RWF_NOWAIT, base + i) == -1)
+				break;
+		}
+		tb->stats.syscalls++;
+		if (uring_submit_wait(tb->ring, (unsigned int)(nw + i)) == -1) {
+			tb->stats.write_errors += nw;
+			tunbatch_uring_fail(tb, "enter", errno);
+			return total;
+		}
+		n = tunbatch_uring_reap(tb, &refused);
+		nw = 0;
+		if (refused) {
+			/* Packets read in this round are dropped, once. */
+			tunbatch_uring_fail(tb, "read", EOPNOTSUPP);
+			return total;
+		}
+		total += n;
+		tb->stats.rx += n;
+		/* Post about twice what came: few wasted reads when quiet. */
+		if (n == want)
+			tb->want = want * 2 < tb->batch ? want * 2 : tb->batch;
+		else
+			tb->want = n * 2 > TB_URING_WANT_MIN ?
+			    n * 2 : TB_URING_WANT_MIN;
+		if (tb->want > tb->batch)
+			tb->want = tb->batch;
+		for (i = 0; i < want; i++) {
+			p = &set[i];
+			if (p->len == 0 || !tb->verdict(tb->arg, now_ms, p))
+				continue;
+			if (uring_queue_rw(tb->ring, IORING_OP_WRITE, p->data,
+			    (unsigned int)p->len, 0, TB_UD_WRITE | (base + i))
+			    == -1)
+				tb->stats.write_errors++;
+			else
+				nw++;
+		}
+		tb->set ^= 1;
+		if (n < want)
+			break;
+	}
+	if (nw > 0) {
+		tb->stats.syscalls++;
+		if (uring_submit_wait(tb->ring, (unsigned int)nw) == -1) {
+			tb->stats.write_errors += nw;
+			tunbatch_uring_fail(tb, "enter", errno);
+			return total;
+		}
+		(void)tunbatch_uring_reap(tb, &refused);
+	}
+	return total;
 }
 
 /* Read until EAGAIN or the batch is full; returns the count. */
@@ -56,6 +262,7 @@ tunbatch_read(struct tunbatch *tb)
 	for (i = 0; i < tb->batch; i++) {
 		p = &tb->pkt[i];
 		tunbatch_pkt_reset(p);
+		tb->stats.syscalls++;
 		n = read(tb->fd, p->data, p->cap - TB_HEADROOM);
 		if (n <= 0) {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -67,13 +274,12 @@ tunbatch_read(struct tunbatch *tb)
 	return i;
 }
 
-size_t
-tunbatch_service(struct tunbatch *tb, uint64_t now_ms)
+static size_t
+tunbatch_service_rw(struct tunbatch *tb, uint64_t now_ms)
 {
 	struct tb_pkt	*p;
 	size_t		 i, n;
 
-	tb->stats.wakeups++;
 	n = tunbatch_read(tb);
 	tb->stats.rx += n;
 	for (i = 0; i < n; i++) {
@@ -81,12 +287,22 @@ tunbatch_service(struct tunbatch *tb, uint64_t now_ms)
 		if (!tb->verdict(tb->arg, now_ms, p))
 			continue;
 		/* A TUN write takes one packet; a full queue drops it. */
+		tb->stats.syscalls++;
 		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len)
 			tb->stats.tx++;
 		else
 			tb->stats.write_errors++;
 	}
 	return n;
+}
+
+size_t
+tunbatch_service(struct tunbatch *tb, uint64_t now_ms)
+{
+	tb->stats.wakeups++;
+	if (tb->io == TB_IO_URING)
+		return tunbatch_service_uring(tb, now_ms);
+	return tunbatch_service_rw(tb, now_ms);
 }
 
 void

@@ -6,8 +6,22 @@
  * front of the packet so that a verdict can prepend an outer header
  * without copying (p->data -= 20), and decapsulate by advancing p->data.
  *
- * One tunbatch serves one fd: with IFF_MULTI_QUEUE, each queue/worker
- * gets its own tunbatch (and its own verdict state), nothing shared.
+ * Two I/O back ends, chosen at run time, same verdicts, same counters:
+ *   TB_IO_URING  one io_uring_enter per batch (common/uring_io.h): the
+ *		  writes of batch k and the reads of batch k+1 go in together,
+ *		  into two alternating buffer sets.
+ *   TB_IO_RW	  one read() and one write() system call per packet.
+ * TB_IO_AUTO takes io_uring when the kernel gives a ring (not under a
+ * seccomp filter that forbids it, nor with kernel.io_uring_disabled),
+ * else read/write; the environment variable JF_TUN_IO=rw (or =uring)
+ * overrides it, so that tests run both paths.  If the ring fails later
+ * (e.g. the kernel refuses non-blocking reads on this fd) tunbatch falls
+ * back to read/write for good, with one log line.
+ *
+ * One tunbatch serves one fd, from one thread (the one that called
+ * tunbatch_init: the ring is single-issuer): with IFF_MULTI_QUEUE, each
+ * queue/worker gets its own tunbatch (and its own verdict state),
+ * nothing shared; add up tb_stats for a total.
  */
 #ifndef JF_TUNBATCH_H
 #define JF_TUNBATCH_H
@@ -39,22 +53,44 @@ struct tb_stats {
 	uint64_t	tx;
 	uint64_t	read_errors;
 	uint64_t	write_errors;
+	uint64_t	syscalls;	/* read/write/io_uring_enter made */
 };
+
+enum tb_io {
+	TB_IO_AUTO,
+	TB_IO_RW,
+	TB_IO_URING
+};
+
+struct uring;
 
 struct tunbatch {
 	int		 fd;
 	size_t		 batch;
 	tb_verdict_fn	 verdict;
 	void		*arg;
+	enum tb_io	 io;		/* in use: TB_IO_RW or TB_IO_URING */
+	struct uring	*ring;		/* TB_IO_URING only */
+	size_t		 want;		/* reads to post next round (uring) */
+	unsigned int	 set;		/* buffer set of the next reads */
 	uint8_t		*arena;
-	struct tb_pkt	 pkt[TB_BATCH_MAX];
+	struct tb_pkt	 pkt[2 * TB_BATCH_MAX];	/* two sets of batch */
 	struct tb_stats	 stats;
 };
 
-/* Allocates batch buffers of TB_HEADROOM + TB_PKT_MAX; -1 on ENOMEM. */
+/*
+ * Allocates buffers of TB_HEADROOM + TB_PKT_MAX (batch of them, twice
+ * with io_uring); -1 on ENOMEM.  tunbatch_init is tunbatch_init_io with
+ * TB_IO_AUTO.  Asking for TB_IO_URING where there is no ring gives
+ * TB_IO_RW (check tb->io).
+ */
 int	tunbatch_init(struct tunbatch *, int fd, size_t batch,
 	    tb_verdict_fn, void *arg);
+int	tunbatch_init_io(struct tunbatch *, int fd, size_t batch,
+	    tb_verdict_fn, void *arg, enum tb_io);
 void	tunbatch_free(struct tunbatch *);
+/* "uring" or "rw": the back end in use (status lines). */
+const char *tunbatch_io_name(const struct tunbatch *);
 /* Reset p to an empty packet at buf + TB_HEADROOM (tests use it too). */
 void	tunbatch_pkt_reset(struct tb_pkt *p);
 /* One wakeup: read, decide, write.  Returns the packets read. */

@@ -36,6 +36,7 @@ static struct tunbatch		tb;
 static void
 r64_status_tun(struct ctl_reply *rep)
 {
+	ctl_reply_printf(rep, "tun_io %s", tunbatch_io_name(&tb));
 	ctl_reply_printf(rep, "tun_wakeups %llu",
 	    (unsigned long long)tb.stats.wakeups);
 	ctl_reply_printf(rep, "tun_rx %llu", (unsigned long long)tb.stats.rx);
@@ -44,6 +45,8 @@ r64_status_tun(struct ctl_reply *rep)
 	    (unsigned long long)tb.stats.read_errors);
 	ctl_reply_printf(rep, "tun_write_errors %llu",
 	    (unsigned long long)tb.stats.write_errors);
+	ctl_reply_printf(rep, "tun_syscalls %llu",
+	    (unsigned long long)tb.stats.syscalls);
 }
 
 static void
