@@ -26,15 +26,21 @@ td_peer_row(struct relay *r, const struct peer *p, struct ctl_reply *rep)
 	struct in_addr	m;
 	uint32_t	now = peers_t32(&r->peers, clock_mono_ms());
 
+	char		mapped[INET_ADDRSTRLEN + 8] = "-", rxage[16] = "-";
+
 	peers_addr(p, &a);
 	inet_ntop(AF_INET6, &a, addr, sizeof(addr));
-	m.s_addr = p->map_addr;
-	inet_ntop(AF_INET, &m, map, sizeof(map));
-	ctl_reply_printf(rep, "peer=%s state=%s mapped=%s:%u rx_age_ms=%u "
+	/* Pending entries have no mapping yet and were never heard from. */
+	if (p->state == PEER_TRUSTED) {
+		m.s_addr = p->map_addr;
+		inet_ntop(AF_INET, &m, map, sizeof(map));
+		snprintf(mapped, sizeof(mapped), "%s:%u", map, p->map_port);
+		snprintf(rxage, sizeof(rxage), "%u", now - p->last_rx);
+	}
+	ctl_reply_printf(rep, "peer=%s state=%s mapped=%s rx_age_ms=%s "
 	    "tx_age_ms=%u bubbles=%u queued_bytes=%u rx_pkts=%u tx_pkts=%u",
-	    addr, td_state_names[p->state & 3], map, p->map_port,
-	    now - p->last_rx, now - p->last_tx, p->bubbles, p->qbytes,
-	    p->rx_pkts, p->tx_pkts);
+	    addr, td_state_names[p->state & 3], mapped, rxage,
+	    now - p->last_tx, p->bubbles, p->qbytes, p->rx_pkts, p->tx_pkts);
 }
 
 static int
