@@ -157,6 +157,19 @@ tx_drop("client is our own address", "drop_tx_own_address",
         teredo(RELAY[0], RELAY[1]))
 tx_drop("not a Teredo destination", "drop_tx_dst_not_teredo", "2001:db8:1::2")
 
+# RFC 4443 2.4(e): an ICMPv6 error about an ICMPv6 error is never sent.
+b = stats(SOCK)
+subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c",
+                "from scapy.all import *\n"
+                "send(IPv6(src='2001:db8:6::2',dst='2001:db8:1::2')/ICMPv6DestUnreach()"
+                "/IPv6(src='2001:db8:1::2',dst='2001:db8:6::2')/UDP(),verbose=False)"],
+               check=True)
+check(wait_for(lambda: delta(b, stats(SOCK), "drop_tx_dst_not_teredo") == 1, 2),
+      "misrouted ICMPv6 error dropped")
+a = stats(SOCK)
+check(delta(b, a, "icmp6_unreachable") == 0 and delta(b, a, "icmp6_suppressed") == 1,
+      "no ICMPv6 error about an ICMPv6 error")
+
 # An unreachable client: at most the queue bound is queued, 1 bubble.
 b = stats(SOCK)
 t_flood = time.time()
