@@ -195,7 +195,8 @@ check(wait_for(lambda: len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, 8),
       "unanswered client: 4 bubbles in total, no new traffic needed")
 times = [x[0] for x in fake.bubbles if x[1] == CDEAD]
 gaps = [round(b2 - b1, 2) for b1, b2 in zip(times, times[1:])]
-check(all(g >= 1.95 for g in gaps), "bubbles >= 2 s apart %s" % gaps)
+# (exact 2 s spacing is a unit test; here receive-time jitter is allowed)
+check(all(g >= 1.8 for g in gaps), "bubbles ~2 s apart %s" % gaps)
 b = stats(SOCK)
 check(wait_for(lambda: "state=failed" in peer_row(CDEAD), 3),
       "given up after the 4th: queue purged")
