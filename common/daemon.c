@@ -118,6 +118,21 @@ daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 	daemon_stop(d);
 }
 
+/*
+ * A reload would have to reopen the TUN and sockets after the privilege
+ * drop, which is exactly what we gave up; so SIGHUP must not kill the
+ * daemon (its default action) but say that a restart is the way.
+ */
+static void
+daemon_sighup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	log_info("SIGHUP: configuration reload is not supported, "
+	    "restart the daemon to apply changes");
+}
+
 void
 daemon_stop(struct daemon *d)
 {
@@ -141,9 +156,12 @@ daemon_init(struct daemon *d, const char *name, const struct daemon_opts *o)
 		fatalx("event_base_new failed");
 	d->ev_sigint = evsignal_new(d->base, SIGINT, daemon_signal_cb, d);
 	d->ev_sigterm = evsignal_new(d->base, SIGTERM, daemon_signal_cb, d);
+	d->ev_sighup = evsignal_new(d->base, SIGHUP, daemon_sighup_cb, d);
 	if (d->ev_sigint == NULL || d->ev_sigterm == NULL ||
+	    d->ev_sighup == NULL ||
 	    evsignal_add(d->ev_sigint, NULL) == -1 ||
-	    evsignal_add(d->ev_sigterm, NULL) == -1)
+	    evsignal_add(d->ev_sigterm, NULL) == -1 ||
+	    evsignal_add(d->ev_sighup, NULL) == -1)
 		fatalx("cannot install signal handlers");
 }
 
@@ -268,7 +286,9 @@ daemon_fini(struct daemon *d)
 		event_free(d->ev_sigint);
 	if (d->ev_sigterm != NULL)
 		event_free(d->ev_sigterm);
-	d->ev_sigint = d->ev_sigterm = NULL;
+	if (d->ev_sighup != NULL)
+		event_free(d->ev_sighup);
+	d->ev_sigint = d->ev_sigterm = d->ev_sighup = NULL;
 	if (d->base != NULL)
 		event_base_free(d->base);
 	d->base = NULL;

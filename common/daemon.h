@@ -66,6 +66,7 @@ struct daemon {
 	struct ctl_server	*ctl;
 	struct event		*ev_sigint;
 	struct event		*ev_sigterm;
+	struct event		*ev_sighup;
 	struct sdnotify_watchdog *wd;
 };
 
