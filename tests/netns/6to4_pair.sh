@@ -5,8 +5,9 @@
 #   1. ping -6 both ways;
 #   2. an 8 MiB TCP transfer both ways whose bytes are checked (sha256);
 #   3. the relays' "forwarded" counters moved by at least the packets the
-#      site and the native host sent through them, and no drop counter
-#      moved (the traffic is all legitimate).
+#      site and the native host sent through them (what the kernel queued
+#      on each relay's TUN), none was dropped in that queue, and no drop
+#      counter moved (the traffic is all legitimate).
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"
@@ -33,9 +34,16 @@ delta() {
 	echo $(( ${b:-0} - ${a:-0} ))
 }
 
+# tun_tx ns ifname: packets the kernel queued to the relay on its TUN
+# (one per wire packet: the TUN has no offloads, GSO super-packets from the
+# veths are cut before it).
+tun_tx() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
+tun_drops() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_dropped"; }
+
 # Wait until the path works once, then take the counters as baseline.
 wait_until 10 ns_exec site ping -6 -c 1 -W 1 $TOPO_V6 ||
     fail "site cannot reach $TOPO_V6 through the relays"
+tx46=$(tun_tx r46 $TOPO_R46_TUN) tx64=$(tun_tx r64 $TOPO_R64_TUN)
 counters "$TOPO_R46_CTL" >"$T/r46.before"
 counters "$TOPO_R64_CTL" >"$T/r64.before"
 
@@ -64,15 +72,25 @@ tcp_transfer v6 site $TOPO_SITE6 5002
 counters "$TOPO_R46_CTL" >"$T/r46.after"
 counters "$TOPO_R64_CTL" >"$T/r64.after"
 
-# Through relay4to6: the site's echo requests and replies (2 * PINGS) and
-# at least MIN_SEGS data segments of the first transfer; relay6to4 carries
-# the same towards the site for the second transfer.
-want=$((2 * PINGS + MIN_SEGS))
-for r in r46 r64; do
+# What went through each relay: at least the site's echo requests and
+# replies (2 * PINGS) and MIN_SEGS data segments of one transfer, so the
+# checks below cannot pass on an idle relay.
+sent46=$(( $(tun_tx r46 $TOPO_R46_TUN) - tx46 ))
+sent64=$(( $(tun_tx r64 $TOPO_R64_TUN) - tx64 ))
+for n in "r46:$sent46" "r64:$sent64"; do
+	[ "${n#*:}" -ge $((2 * PINGS + MIN_SEGS)) ] ||
+	    fail "only ${n#*:} packets were sent through ${n%%:*}"
+done
+for n in "r46:$TOPO_R46_TUN" "r64:$TOPO_R64_TUN"; do
+	[ "$(tun_drops "${n%%:*}" "${n#*:}")" = 0 ] ||
+	    fail "${n%%:*}: the kernel dropped packets queued to the relay"
+done
+for r in r46:$sent46 r64:$sent64; do
+	want=${r#*:} r=${r%%:*}
 	got=$(delta "$T/$r.before" "$T/$r.after" forwarded)
 	[ "$got" -ge "$want" ] ||
-	    fail "$r forwarded moved by $got, expected at least $want"
-	pass "$r forwarded +$got (>= $want)"
+	    fail "$r forwarded moved by $got, but $want packets were sent through it"
+	pass "$r forwarded +$got (sent through it: $want)"
 	moved=$(join "$T/$r.before" "$T/$r.after" |
 	    awk '$1 ~ /^drop_/ && $3 != $2 { printf " %s+%d", $1, $3 - $2 }')
 	[ -z "$moved" ] || fail "$r drop counters moved:$moved"
