@@ -7,15 +7,24 @@
  * delivers it to the same socket.  Checks the counters, the order, that a
  * dropped packet is not written, that a verdict may move p->data into
  * the headroom, and batches larger and smaller than what is queued.
+ * A seccomp filter (in the forked test process only) takes io_uring away
+ * before tunbatch_init, or between init and the first packet: tunbatch
+ * must fall back to read/write and still relay every packet.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/ioctl.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,9 +165,35 @@ tbt_recv(struct tbt *t)
 	return (int)k;
 }
 
+/* From now on, system call nr fails with EPERM in this process. */
 static void
-tbt_run(enum tb_io io, size_t batch, unsigned int count,
-    unsigned int drop_every, int shift)
+tbt_forbid(long nr)
+{
+	struct sock_filter	f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog	prog = {
+		.len = (unsigned short)(sizeof(f) / sizeof(f[0])),
+		.filter = f
+	};
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+}
+
+enum tbt_forbid {
+	TBT_ALLOW,
+	TBT_NO_SETUP,		/* no io_uring_setup before init */
+	TBT_NO_ENTER		/* no io_uring_enter after init */
+};
+
+static void
+tbt_run_forbid(enum tb_io io, size_t batch, unsigned int count,
+    unsigned int drop_every, int shift, enum tbt_forbid forbid)
 {
 	struct tbt	t;
 	struct tunbatch	tb;
@@ -168,14 +203,25 @@ tbt_run(enum tb_io io, size_t batch, unsigned int count,
 	tbt_setup(&t, "jftb0");
 	t.drop_every = drop_every;
 	t.shift = shift;
+	if (forbid == TBT_NO_SETUP)
+		tbt_forbid(__NR_io_uring_setup);
 	ck_assert_int_eq(tunbatch_init_io(&tb, t.tun.fd, batch, tbt_verdict,
 	    &t, io), 0);
+	if (forbid == TBT_NO_SETUP) {
+		ck_assert_int_eq(tb.io, TB_IO_RW);
+		io = TB_IO_RW;
+	}
 	/* This kernel has io_uring: a silent fall back would hide a bug. */
 	ck_assert_int_eq(tb.io, io);
 	ck_assert_str_eq(tunbatch_io_name(&tb), io == TB_IO_URING ? "uring" :
 	    "rw");
+	if (forbid == TBT_NO_ENTER) {
+		tbt_forbid(__NR_io_uring_enter);
+		io = TB_IO_RW;	/* what it must end up with */
+	}
 	tbt_send(&t, count);
 	tbt_service(&t, &tb, count);
+	ck_assert_int_eq(tb.io, io);
 	for (i = 0; i < count; i++) {
 		if (drop_every != 0 && (i + 1) % drop_every == 0)
 			continue;
@@ -200,6 +246,25 @@ tbt_run(enum tb_io io, size_t batch, unsigned int count,
 	close(t.sock);
 	tun_close(&t.tun);
 }
+
+static void
+tbt_run(enum tb_io io, size_t batch, unsigned int count,
+    unsigned int drop_every, int shift)
+{
+	tbt_run_forbid(io, batch, count, drop_every, shift, TBT_ALLOW);
+}
+
+START_TEST(test_seccomp_no_ring)
+{
+	tbt_run_forbid(TB_IO_URING, 16, 40, 0, 0, TBT_NO_SETUP);
+}
+END_TEST
+
+START_TEST(test_seccomp_enter_fails_later)
+{
+	tbt_run_forbid(TB_IO_URING, 16, 40, 4, 1, TBT_NO_ENTER);
+}
+END_TEST
 
 START_TEST(test_rw_small)
 {
@@ -271,6 +336,8 @@ tunbatch_suite(void)
 	tcase_add_test(tc, test_uring_many);
 	tcase_add_test(tc, test_uring_rounds_drop_shift);
 	tcase_add_test(tc, test_auto_env);
+	tcase_add_test(tc, test_seccomp_no_ring);
+	tcase_add_test(tc, test_seccomp_enter_fails_later);
 	suite_add_tcase(s, tc);
 	return s;
 }
