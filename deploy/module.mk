@@ -8,7 +8,8 @@
 #	$(PREFIX)/share/man/	man5/justforward.conf.5, man8/*.8
 #	$(PREFIX)/lib/systemd/system/	<daemon>@.service (ExecStart= in sbin)
 #	$(PREFIX)/lib/sysusers.d/justforward.conf	the _justforward user
-#	$(PREFIX)/share/justforward/	bgpglue-bgpd.sh (bgpglue's zebra-lost
+#	$(PREFIX)/share/justforward/	justforward-routes (the units' route
+#				setup), bgpglue-bgpd.sh (bgpglue's zebra-lost
 #				hook), examples/ (every deploy/*.conf and
 #				deploy/frr/*)
 #	/etc/justforward/	each example config, only where none exists
@@ -43,7 +44,8 @@ install-deploy: all
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 	    $(DESTDIR)$(JFDATADIR)/examples/frr
 	$(Q)for u in $(JF_UNITS); do \
-	    sed 's|/usr/local/sbin/|$(SBINDIR)/|g' $$u \
+	    sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
+	        -e 's|/usr/local/share/justforward/|$(JFDATADIR)/|g' $$u \
 	        >$(DESTDIR)$(UNITDIR)/$$(basename $$u) && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; done
 	$(Q)$(INSTALL) -m 0644 deploy/systemd/justforward-sysusers.conf \
@@ -52,7 +54,8 @@ install-deploy: all
 	$(Q)$(if $(JF_MAN8),$(INSTALL) -m 0644 $(JF_MAN8) $(DESTDIR)$(MANDIR)/man8/)
 	$(Q)$(INSTALL) -m 0644 $(JF_CONFS) $(DESTDIR)$(JFDATADIR)/examples/
 	$(Q)$(INSTALL) -m 0644 $(JF_FRR) $(DESTDIR)$(JFDATADIR)/examples/frr/
-	$(Q)$(INSTALL) -m 0755 deploy/frr/bgpglue-bgpd.sh $(DESTDIR)$(JFDATADIR)/
+	$(Q)$(INSTALL) -m 0755 deploy/frr/bgpglue-bgpd.sh \
+	    deploy/systemd/justforward-routes $(DESTDIR)$(JFDATADIR)/
 	@echo "  INSTALL units in $(DESTDIR)$(UNITDIR), man pages, $(DESTDIR)$(JFDATADIR)"
 
 uninstall:

@@ -99,36 +99,13 @@ lab_relay_conf() {	# n
 	esac
 }
 
-# The relay's own routes live in table 46/64/65 behind "ip rule to ..."
-# rules: zebra only sees the main table, so nothing there competes with
-# bgpglue's (blackhole) routes, and only bgpglue decides what bgpd
-# announces.  The rules are added once; the routes whenever the TUN is new.
+# The relay's routes: deploy/systemd/justforward-routes, the script the
+# units run, from the relay's config (tables 46/64/65 behind "ip rule", so
+# zebra's main table holds nothing that competes with bgpglue's routes).
 lab_relay_routes() {	# n
-	local i=$1
-	case ${LAB_ROLE[$i]} in
-	relay4to6)
-		lab_exec vm$i ip link set r46tun up
-		lab_exec vm$i ip route replace $LAB_ANYCAST/32 dev r46tun table 46
-		lab_exec vm$i ip route replace 198.18.1.1$i/32 dev r46tun table 46
-		lab_exec vm$i ip rule list | grep -q 'lookup 46' || {
-			lab_exec vm$i ip rule add to $LAB_ANYCAST/32 lookup 46 pref 100
-			lab_exec vm$i ip rule add to 198.18.1.1$i/32 lookup 46 pref 101
-		} ;;
-	relay6to4)
-		lab_exec vm$i ip link set r64tun up
-		lab_exec vm$i ip -6 route replace 2002::/16 dev r64tun table 64
-		lab_exec vm$i ip route replace 192.88.99.$i/32 dev r64tun table 64
-		lab_exec vm$i ip -6 rule list | grep -q 'lookup 64' ||
-			lab_exec vm$i ip -6 rule add to 2002::/16 lookup 64 pref 100
-		lab_exec vm$i ip rule list | grep -q 'lookup 64' ||
-			lab_exec vm$i ip rule add to 192.88.99.$i/32 lookup 64 pref 100
-		;;
-	teredod)
-		lab_exec vm$i ip -6 route replace 2001::/32 dev teredo table 65
-		lab_exec vm$i ip -6 rule list | grep -q 'lookup 65' ||
-			lab_exec vm$i ip -6 rule add to 2001::/32 lookup 65 pref 100
-		;;
-	esac
+	local i=$1 role=${LAB_ROLE[$1]}
+	lab_exec vm$i "$LAB_TOP/deploy/systemd/justforward-routes" \
+	    "$BUILD/$role" "$LAB_DIR/vm$i/$role.conf"
 }
 
 lab_relay_start() {	# n
@@ -139,24 +116,18 @@ lab_relay_start() {	# n
 	relay4to6) tun=r46tun ;;
 	relay6to4) tun=r64tun ;;
 	teredod)
+		# Persistent TUN and local BindAddress first, as the unit does.
 		tun=teredo
-		# Persistent TUN: the route survives teredod restarts.
-		lab_exec vm$i ip link show dev teredo >/dev/null 2>&1 || {
-			lab_exec vm$i ip tuntap add mode tun name teredo
-			lab_exec vm$i ip link set teredo up
-			# BindAddress as a local route, not an address: an
-			# address would give zebra a connected /32 that hides
-			# bgpglue's route, so bgpd would never announce it.
-			lab_exec vm$i ip route add local $LAB_TEREDO4/32 dev lo
-		} ;;
+		lab_relay_routes "$i" || return 1 ;;
 	esac
 	rm -f "$(lab_sock vm$i "$role")"
 	lab_bg vm$i "$role" "$BUILD/$role" -f -c "$LAB_DIR/vm$i/$role.conf"
 	lab_wait 5 lab_exec vm$i ip link show dev $tun ||
 	    { echo "vm$i: no $tun" >&2; return 1; }
-	lab_relay_routes "$i"
 	lab_wait 5 test -S "$(lab_sock vm$i "$role")" ||
 	    { echo "vm$i: $role has no control socket" >&2; return 1; }
+	# After READY (the control socket), like ExecStartPost= in the unit.
+	lab_relay_routes "$i"
 }
 
 lab_glue_conf() {	# n
@@ -194,7 +165,6 @@ CheckRise 2
 CheckFall 3
 DrainTimeMs $LAB_DRAIN_MS
 DrainFile $LAB_DIR/vm$i/drain
-HoldDownMs 0
 ZebraBackoffMaxMs 500
 EOF
 }

@@ -302,11 +302,17 @@ st_probe_cut() {
 	t1=$(lab_now_ms)
 	lab_ctl vm4 bgpglue status | grep -E '^(announce|reason|check_probe) ' |
 	    sed 's/^/      vm4 bgpglue: /' >&3
+	# It stays withdrawn (no flapping through another VM's relay: the
+	# unreachable fallback of justforward-routes stops the probe here).
+	sleep 1
+	lab_fib_is spk 2002::/16 -6 1 &&
+	    lab_ctl vm4 bgpglue status | grep -q '^announce *withdrawn' ||
+	    { echo "vm4 came back while its data path is cut"; return 1; }
 	lab_relay_routes 4
 	lab_wait 10 lab_fib_is spk 2002::/16 -6 2 ||
 	    { echo "vm4 not back after the route came back"; return 1; }
 	t2=$(lab_now_ms)
-	echo "vm4's TUN route removed: probe withdrew it in $((t1 - t0)) ms; route back: announced again after $((t2 - t1)) ms"
+	echo "vm4's TUN route removed: probe withdrew it in $((t1 - t0)) ms, stayed out; route back: announced again after $((t2 - t1 - 1000)) ms"
 }
 
 # Every relay's counters side by side (non-zero rows), then bgpglue's.

@@ -67,8 +67,11 @@ for p in $daemons; do
 	    '^CapabilityBoundingSet=' '^RestrictAddressFamilies='; do
 		grep -q "$want" "$u" || nok "$u: no line matching $want"
 	done
-	# Installed units name $(PREFIX)/sbin; verify against this build.
-	sed "s|/usr/local/sbin/|$BUILD/|g" "$u" >"$tmp/$p@.service"
+	# Installed units name $(PREFIX)/sbin and share/justforward; verify
+	# against this build and tree.
+	sed -e "s|/usr/local/sbin/|$BUILD/|g" \
+	    -e "s|/usr/local/share/justforward/|$top/deploy/systemd/|g" \
+	    "$u" >"$tmp/$p@.service"
 	for man in $(sed -n 's/^Documentation=//p' "$u"); do
 		case $man in
 		man:*) f=$(echo "$man" | sed 's/^man:\(.*\)(\([0-9]\))$/man\/\1.\2/')
