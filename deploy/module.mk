@@ -8,6 +8,7 @@
 #	$(PREFIX)/share/man/	man5/justforward.conf.5, man8/*.8
 #	$(PREFIX)/lib/systemd/system/	<daemon>@.service (ExecStart= in sbin)
 #	$(PREFIX)/lib/sysusers.d/justforward.conf	the _justforward user
+#	$(PREFIX)/lib/tmpfiles.d/justforward.conf	/var/lib/justforward
 #	$(PREFIX)/share/justforward/	justforward-routes (the units' route
 #				setup), bgpglue-bgpd.sh (bgpglue's zebra-lost
 #				hook), examples/ (every deploy/*.conf and
@@ -25,6 +26,7 @@ MANDIR      ?= $(PREFIX)/share/man
 JFDATADIR   ?= $(PREFIX)/share/justforward
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 JFCONFDIR   ?= /etc/justforward
 INSTALL     ?= install
 
@@ -41,7 +43,7 @@ JF_MAN8    := $(wildcard man/*.8)
 install: install-deploy
 install-deploy: all
 	$(Q)$(INSTALL) -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 	    $(DESTDIR)$(JFDATADIR)/examples/frr
 	$(Q)for u in $(JF_UNITS); do \
 	    sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
@@ -50,6 +52,8 @@ install-deploy: all
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; done
 	$(Q)$(INSTALL) -m 0644 deploy/systemd/justforward-sysusers.conf \
 	    $(DESTDIR)$(SYSUSERSDIR)/justforward.conf
+	$(Q)$(INSTALL) -m 0644 deploy/systemd/justforward-tmpfiles.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/justforward.conf
 	$(Q)$(if $(JF_MAN5),$(INSTALL) -m 0644 $(JF_MAN5) $(DESTDIR)$(MANDIR)/man5/)
 	$(Q)$(if $(JF_MAN8),$(INSTALL) -m 0644 $(JF_MAN8) $(DESTDIR)$(MANDIR)/man8/)
 	$(Q)$(INSTALL) -m 0644 $(JF_CONFS) $(DESTDIR)$(JFDATADIR)/examples/
@@ -62,7 +66,8 @@ uninstall:
 	$(Q)for p in $(JF_DAEMONS); do rm -f $(DESTDIR)$(SBINDIR)/$$p; done
 	$(Q)rm -f $(DESTDIR)$(BINDIR)/relayctl
 	$(Q)for u in $(JF_UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$(basename $$u); done
-	$(Q)rm -f $(DESTDIR)$(SYSUSERSDIR)/justforward.conf
+	$(Q)rm -f $(DESTDIR)$(SYSUSERSDIR)/justforward.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/justforward.conf
 	$(Q)for m in $(JF_MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	$(Q)for m in $(JF_MAN8); do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	$(Q)rm -rf $(DESTDIR)$(JFDATADIR)
