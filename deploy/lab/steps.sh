@@ -236,11 +236,15 @@ st_failback() {
 	lab_wait 15 lab_fib_is spk $LAB_ANYCAST/32 -4 2 ||
 	    { echo "speaker has $(lab_fib_nh spk $LAB_ANYCAST/32)"; return 1; }
 	t1=$(lab_now_ms)
-	# Both VMs carry traffic again (a lost echo while the ECMP set
-	# changes under load is possible; a dead path is not).
+	# The site's traffic works again, and shows which VM carries it (the
+	# ECMP hash of the same set of next hops: normally vm$v again).
+	local f0 f1 who
+	f0=$(lab_counter vm$v relay4to6 forwarded)
 	lab_wait 5 lab_exec site ping -6 -c 5 -i 0.05 -W 1 $LAB_V6 ||
 	    { echo "site -> native broken after failback"; return 1; }
-	echo "vm$v's relay4to6 restarted: back in the speaker's ECMP after $((t1 - t0)) ms (bgpglue rise 2 x ${LAB_GLUE_INTERVAL} ms)"
+	f1=$(lab_counter vm$v relay4to6 forwarded)
+	who="vm$v"; [ $((f1 - f0)) -ge 5 ] || who="the other VM"
+	echo "vm$v's relay4to6 restarted: back in the speaker's ECMP after $((t1 - t0)) ms (bgpglue rise 2 x ${LAB_GLUE_INTERVAL} ms); the site's traffic goes through $who"
 }
 
 # Drain vm3 (relay6to4): graceful shutdown first (local-pref 0, leaves the
