@@ -154,6 +154,7 @@ tbt_recv(struct tbt *t)
 	ssize_t			n;
 	unsigned int		k;
 
+	memset(&from, 0, sizeof(from));
 	n = recvfrom(t->sock, buf, sizeof(buf) - 1, MSG_DONTWAIT,
 	    (struct sockaddr *)&from, &fl);
 	if (n < 0)
