@@ -11,7 +11,7 @@
 
 #include "conf.h"
 
-#define TEREDOD_CONF	"/etc/teredod.conf"
+#define TEREDOD_CONF	"/etc/justforward/teredod.conf"
 
 struct td_config {
 	struct in_addr	bind_address;
