@@ -103,42 +103,8 @@ const struct conf_key glue_conf_keys[] = {
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 
-/* Line of the nth (from 1) "key ..." in file, 0 if absent. */
-static unsigned int
-glue_conf_line_nth(const char *file, const char *key, size_t nth)
-{
-	char		 line[1100], *s;
-	unsigned int	 n = 0, found = 0;
-	size_t		 klen = strlen(key);
-	FILE		*f;
-
-	if ((f = fopen(file, "r")) == NULL)
-		return 0;
-	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
-		n++;
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		if (strncasecmp(s, key, klen) == 0 &&
-		    (s[klen] == ' ' || s[klen] == '\t') && --nth == 0)
-			found = n;
-	}
-	fclose(f);
-	return found;
-}
-
-static unsigned int
-glue_conf_line(const char *file, const char *key)
-{
-	return glue_conf_line_nth(file, key, 1);
-}
-
-#define GLUE_ERR(key, ...) do {						\
-	int	_o = snprintf(err, errlen, "%s:%u: %s: ", file,		\
-		    glue_conf_line(file, key), key);			\
-	if (_o > 0 && (size_t)_o < errlen)				\
-		snprintf(err + _o, errlen - (size_t)_o, __VA_ARGS__);	\
-	return -1;							\
-} while (0)
+#define GLUE_ERR(key, ...)						\
+	return conf_fail(err, errlen, file, key, 1, __VA_ARGS__)
 
 int
 glue_conf_check(const char *file, const struct glue_conf *c, char *err,
@@ -179,10 +145,8 @@ glue_conf_check(const char *file, const struct glue_conf *c, char *err,
 
 				conf_format_prefix(&c->prefixes.p[j], buf,
 				    sizeof(buf));
-				snprintf(err, errlen, "%s:%u: Prefix: %s "
-				    "listed twice", file, glue_conf_line_nth(
-				    file, "Prefix", j + 1), buf);
-				return -1;
+				return conf_fail(err, errlen, file, "Prefix",
+				    j + 1, "%s listed twice", buf);
 			}
 	if (c->zebra_back_cmd[0] == '\0' && c->zebra_lost_cmd[0] != '\0')
 		GLUE_ERR("ZebraLostCommand", "set without ZebraBackCommand, "

@@ -419,6 +419,45 @@ conf_split(char *s, char **key, char **val, const char **why)
 	return 1;
 }
 
+/* Same tokenizer as conf_load, so the line found is the line it used. */
+unsigned int
+conf_key_line(const char *file, const char *key, size_t nth)
+{
+	char		 line[CONF_LINE_MAX + 2], *k, *v;
+	const char	*why;
+	unsigned int	 n = 0, found = 0;
+	FILE		*f;
+
+	if (nth == 0 || (f = fopen(file, "r")) == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (conf_split(line, &k, &v, &why) != 0 && k != NULL &&
+		    strcasecmp(k, key) == 0 && --nth == 0)
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
+
+int
+conf_fail(char *err, size_t errlen, const char *file, const char *key,
+    size_t nth, const char *fmt, ...)
+{
+	va_list	ap;
+	int	off;
+
+	off = snprintf(err, errlen, "%s:%u: %s: ", file,
+	    conf_key_line(file, key, nth), key);
+	if (off > 0 && (size_t)off < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + off, errlen - (size_t)off, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 static int
 conf_line(struct conf_state *st, unsigned int lineno, char *line)
 {

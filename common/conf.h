@@ -72,6 +72,15 @@ int	conf_parse_buf(const char *file, const void *data, size_t len,
 int	conf_defaults(const struct conf_key *keys, void *cfg, char *err,
 	    size_t errlen);
 void	conf_print(FILE *, const struct conf_key *keys, const void *cfg);
+/*
+ * For checks that span several keys and run after conf_load(): the line
+ * of the nth (from 1) setting of key in file (0 if absent), and an error
+ * "file:line: key: why" built from it (returns -1).
+ */
+unsigned int conf_key_line(const char *file, const char *key, size_t nth);
+int	conf_fail(char *err, size_t errlen, const char *file, const char *key,
+	    size_t nth, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
 /* Value parsers shared with command-line overrides; 0 or -1. */
 int	conf_parse_prefix(const char *, struct conf_prefix *);
 int	conf_format_prefix(const struct conf_prefix *, char *, size_t);

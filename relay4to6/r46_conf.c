@@ -56,36 +56,11 @@ const struct conf_key r46_conf_keys[] = {
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 };
 
-/* Line of the first "key ..." in file, 0 if absent (for error messages). */
-static unsigned int
-r46_conf_line(const char *file, const char *key)
-{
-	char		 line[1100], *s;
-	unsigned int	 n = 0, found = 0;
-	size_t		 klen = strlen(key);
-	FILE		*f;
-
-	if ((f = fopen(file, "r")) == NULL)
-		return 0;
-	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
-		n++;
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		if (strncasecmp(s, key, klen) == 0 &&
-		    (s[klen] == ' ' || s[klen] == '\t'))
-			found = n;
-	}
-	fclose(f);
-	return found;
-}
-
 static int
 r46_conf_fail(const char *file, const char *key, char *err, size_t errlen,
     const char *why)
 {
-	snprintf(err, errlen, "%s:%u: %s: %s", file, r46_conf_line(file, key),
-	    key, why);
-	return -1;
+	return conf_fail(err, errlen, file, key, 1, "%s", why);
 }
 
 int

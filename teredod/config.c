@@ -64,29 +64,6 @@ td_limits_from_config(const struct td_config *c, struct peers_limits *l)
 	l->rate_buckets = TD_RATE_BUCKETS;
 }
 
-/* Line of the first "key ..." in file, 0 if absent (for messages). */
-static unsigned int
-td_config_line(const char *file, const char *key)
-{
-	char		 line[1100], *s;
-	unsigned int	 n = 0, found = 0;
-	size_t		 klen = strlen(key);
-	FILE		*f;
-
-	if ((f = fopen(file, "r")) == NULL)
-		return 0;
-	while (found == 0 && fgets(line, sizeof(line), f) != NULL) {
-		n++;
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		if (strncasecmp(s, key, klen) == 0 &&
-		    (s[klen] == ' ' || s[klen] == '\t'))
-			found = n;
-	}
-	fclose(f);
-	return found;
-}
-
 int
 td_config_check(const char *file, void *cfgp, char *err, size_t errlen)
 {
@@ -95,19 +72,17 @@ td_config_check(const char *file, void *cfgp, char *err, size_t errlen)
 	size_t			 need;
 
 	if (c->bind_address.s_addr == INADDR_ANY) {
-		snprintf(err, errlen, "%s:%u: BindAddress: must be one address "
-		    "of this host (packets to clients leave from it)", file,
-		    td_config_line(file, "BindAddress"));
-		return -1;
+		return conf_fail(err, errlen, file, "BindAddress", 1,
+		    "must be one address of this host (packets to clients "
+		    "leave from it)");
 	}
 	td_limits_from_config(c, &l);
 	need = peers_memory(&l);
 	if (need > (size_t)c->max_memory_mib * 1024 * 1024) {
-		snprintf(err, errlen, "%s:%u: MaxMemory: %u MiB is less than "
-		    "the %zu MiB that PeerCapacity and QueuePoolKiB need", file,
-		    td_config_line(file, "MaxMemory"), c->max_memory_mib,
+		return conf_fail(err, errlen, file, "MaxMemory", 1,
+		    "%u MiB is less than the %zu MiB that PeerCapacity and "
+		    "QueuePoolKiB need", c->max_memory_mib,
 		    (need + (1 << 20) - 1) >> 20);
-		return -1;
 	}
 	return 0;
 }
