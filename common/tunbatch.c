@@ -1,7 +1,9 @@
 /*
  * Batched TUN reader/writer.  See tunbatch.h.
  */
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +24,26 @@
 /* Fewest reads posted in one round: each empty one costs an attempt. */
 #define TB_URING_WANT_MIN	8
 #define TB_UD_WRITE		(1ULL << 63)
+
+/*
+ * One raw send: the header sendmsg/sendmmsg reads, the packet's bytes and
+ * its destination.  With io_uring, slot i belongs to tb->pkt[i]; with
+ * read/write, slot k is the k-th packet kept in the batch (pkt says
+ * which), so that runs of one family go out in one sendmmsg.
+ */
+struct tb_rawmsg {
+	struct mmsghdr		mm;
+	struct iovec		iov;
+	union {
+		struct sockaddr_in	sin;
+		struct sockaddr_in6	sin6;
+	}			sa;
+	/* One IPV6_PKTINFO; uint64_t aligns it for struct cmsghdr. */
+	uint64_t		ctl[(CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+				    7) / 8];
+	size_t			pkt;
+	int			fd;
+};
 
 static int	tunbatch_uring_open(struct tunbatch *);
 static void	tunbatch_uring_close(struct tunbatch *);
@@ -63,6 +85,7 @@ tunbatch_init_io(struct tunbatch *tb, int fd, size_t batch, tb_verdict_fn fn,
 	tb->verdict = fn;
 	tb->arg = arg;
 	tb->want = batch;
+	tb->raw4 = tb->raw6 = -1;
 	/* Two sets either way: a late fall back to read/write keeps them. */
 	if ((tb->arena = malloc(2 * batch * bufsz)) == NULL)
 		return -1;
@@ -82,8 +105,135 @@ void
 tunbatch_free(struct tunbatch *tb)
 {
 	tunbatch_uring_close(tb);
+	if (tb->raw4 != -1)
+		close(tb->raw4);
+	if (tb->raw6 != -1)
+		close(tb->raw6);
+	tb->raw4 = tb->raw6 = -1;
+	free(tb->rawmsg);
+	tb->rawmsg = NULL;
 	free(tb->arena);
 	tb->arena = NULL;
+}
+
+/*
+ * IPPROTO_RAW sockets only send (IPv4 delivers nothing to them; IPv6
+ * only next header 255): a small receive buffer all the same.
+ */
+static int
+tunbatch_raw_socket(int af)
+{
+	int	fd, one = 1, small = 1;
+
+	if ((fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    IPPROTO_RAW)) == -1)
+		return -1;
+	if (af == AF_INET)
+		(void)setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one,
+		    sizeof(one));
+	/*
+	 * IPv6: each packet names its own (usually not local) source in
+	 * IPV6_PKTINFO, which freebind lets through.  Without a source the
+	 * kernel runs source address selection for every packet, only to
+	 * look the route up (the header keeps ours): a tenth of the cost.
+	 */
+	if (af == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND,
+	    &one, sizeof(one)) == -1) {
+		close(fd);
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	return fd;
+}
+
+int
+tunbatch_open_raw(struct tunbatch *tb)
+{
+	int	saved;
+
+	if ((tb->rawmsg = calloc(2 * tb->batch, sizeof(*tb->rawmsg))) == NULL)
+		return -1;
+	if ((tb->raw4 = tunbatch_raw_socket(AF_INET)) == -1 ||
+	    (tb->raw6 = tunbatch_raw_socket(AF_INET6)) == -1) {
+		saved = errno;
+		if (tb->raw4 != -1)
+			close(tb->raw4);
+		tb->raw4 = -1;
+		free(tb->rawmsg);
+		tb->rawmsg = NULL;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+tunbatch_output_name(const struct tunbatch *tb)
+{
+	return tb->raw4 != -1 ? "raw" : "tun";
+}
+
+/*
+ * Fill slot m for packet i: the socket of its IP version, its
+ * destination.  -1 for what no raw socket can send (counted as a write
+ * error; verdicts only keep IPv4 and IPv6).
+ */
+static int
+tunbatch_raw_prepare(struct tunbatch *tb, struct tb_rawmsg *m, size_t i)
+{
+	const struct tb_pkt	*p = &tb->pkt[i];
+	struct msghdr		*h = &m->mm.msg_hdr;
+	struct cmsghdr		*c;
+
+	memset(m, 0, sizeof(*m));
+	m->pkt = i;
+	m->iov.iov_base = p->data;
+	m->iov.iov_len = p->len;
+	h->msg_iov = &m->iov;
+	h->msg_iovlen = 1;
+	h->msg_name = &m->sa;
+	if (p->len >= 20 && (p->data[0] >> 4) == 4) {
+		m->sa.sin.sin_family = AF_INET;
+		memcpy(&m->sa.sin.sin_addr, p->data + 16, 4);
+		h->msg_namelen = sizeof(m->sa.sin);
+		m->fd = tb->raw4;
+	} else if (p->len >= 40 && (p->data[0] >> 4) == 6) {
+		m->sa.sin6.sin6_family = AF_INET6;
+		memcpy(&m->sa.sin6.sin6_addr, p->data + 24, 16);
+		h->msg_namelen = sizeof(m->sa.sin6);
+		h->msg_control = m->ctl;
+		h->msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+		memcpy(CMSG_DATA(c), p->data + 8, 16);	/* ipi6_addr */
+		m->fd = tb->raw6;
+	} else
+		return -1;
+	return 0;
+}
+
+/*
+ * A raw send failed with err.  Where the local-output path refuses what
+ * forwarding would answer with an ICMP error (too big, no route), the
+ * packet goes into the TUN after all, for the kernel to answer; anything
+ * else is a write error.  Rare: one write() here is fine.
+ */
+static void
+tunbatch_raw_failed(struct tunbatch *tb, size_t i, int err)
+{
+	const struct tb_pkt	*p = &tb->pkt[i];
+
+	if (err == EMSGSIZE || err == ENETUNREACH || err == EHOSTUNREACH) {
+		tb->stats.raw_tun_fallback++;
+		tb->stats.syscalls++;
+		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len) {
+			tb->stats.tx++;
+			return;
+		}
+	}
+	tb->stats.write_errors++;
 }
 
 const char *
@@ -162,6 +312,9 @@ tunbatch_uring_reap(struct tunbatch *tb, int *refused)
 		if (cqe->user_data & TB_UD_WRITE) {
 			if (cqe->res >= 0 && (size_t)cqe->res == p->len)
 				tb->stats.tx++;
+			else if (tb->raw4 != -1 && cqe->res < 0)
+				tunbatch_raw_failed(tb,
+				    cqe->user_data & ~TB_UD_WRITE, -cqe->res);
 			else
 				tb->stats.write_errors++;
 		} else if (cqe->res > 0) {
@@ -174,6 +327,23 @@ tunbatch_uring_reap(struct tunbatch *tb, int *refused)
 		uring_cqe_seen(tb->ring);
 	}
 	return n;
+}
+
+/* Queue the output of packet i: a TUN write or a raw sendmsg. */
+static int
+tunbatch_uring_queue_out(struct tunbatch *tb, size_t i)
+{
+	struct tb_pkt		*p = &tb->pkt[i];
+	struct tb_rawmsg	*m;
+
+	if (tb->raw4 == -1)
+		return uring_queue_rw(tb->ring, IORING_OP_WRITE, p->data,
+		    (unsigned int)p->len, 0, TB_UD_WRITE | i);
+	m = &tb->rawmsg[i];
+	if (tunbatch_raw_prepare(tb, m, i) == -1)
+		return -1;
+	return uring_queue_sendmsg(tb->ring, m->fd, &m->mm.msg_hdr,
+	    TB_UD_WRITE | i);
 }
 
 /*
@@ -228,9 +398,7 @@ tunbatch_service_uring(struct tunbatch *tb, uint64_t now_ms)
 			p = &set[i];
 			if (p->len == 0 || !tb->verdict(tb->arg, now_ms, p))
 				continue;
-			if (uring_queue_rw(tb->ring, IORING_OP_WRITE, p->data,
-			    (unsigned int)p->len, 0, TB_UD_WRITE | (base + i))
-			    == -1)
+			if (tunbatch_uring_queue_out(tb, base + i) == -1)
 				tb->stats.write_errors++;
 			else
 				nw++;
@@ -274,11 +442,42 @@ tunbatch_read(struct tunbatch *tb)
 	return i;
 }
 
+/*
+ * Raw output of the m kept packets in tb->rawmsg: one sendmmsg per run
+ * of one family.  sendmmsg stops at the first failing packet and
+ * reports how many went; the next call, starting there, tells why.
+ */
+static void
+tunbatch_raw_flush(struct tunbatch *tb, size_t m)
+{
+	size_t	k = 0, run;
+	int	r;
+
+	while (k < m) {
+		for (run = 1; k + run < m &&
+		    tb->rawmsg[k + run].fd == tb->rawmsg[k].fd; run++)
+			;
+		tb->stats.syscalls++;
+		r = sendmmsg(tb->rawmsg[k].fd, &tb->rawmsg[k].mm,
+		    (unsigned int)run, MSG_DONTWAIT);
+		if (r > 0) {
+			tb->stats.tx += (uint64_t)r;
+			k += (size_t)r;
+		} else if (r == -1 && errno == EINTR)
+			continue;
+		else {
+			tunbatch_raw_failed(tb, tb->rawmsg[k].pkt,
+			    r == -1 ? errno : EIO);
+			k++;
+		}
+	}
+}
+
 static size_t
 tunbatch_service_rw(struct tunbatch *tb, uint64_t now_ms)
 {
 	struct tb_pkt	*p;
-	size_t		 i, n;
+	size_t		 i, n, m = 0;
 
 	n = tunbatch_read(tb);
 	tb->stats.rx += n;
@@ -286,6 +485,13 @@ tunbatch_service_rw(struct tunbatch *tb, uint64_t now_ms)
 		p = &tb->pkt[i];
 		if (!tb->verdict(tb->arg, now_ms, p))
 			continue;
+		if (tb->raw4 != -1) {
+			if (tunbatch_raw_prepare(tb, &tb->rawmsg[m], i) == 0)
+				m++;
+			else
+				tb->stats.write_errors++;
+			continue;
+		}
 		/* A TUN write takes one packet; a full queue drops it. */
 		tb->stats.syscalls++;
 		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len)
@@ -293,6 +499,8 @@ tunbatch_service_rw(struct tunbatch *tb, uint64_t now_ms)
 		else
 			tb->stats.write_errors++;
 	}
+	if (m > 0)
+		tunbatch_raw_flush(tb, m);
 	return n;
 }
 

@@ -18,6 +18,27 @@
  * (e.g. the kernel refuses non-blocking reads on this fd) tunbatch falls
  * back to read/write for good, with one log line.
  *
+ * Output, chosen by the caller:
+ *   into the TUN (default)  the kernel receives what we write as if it
+ *		  came from a link, then routes and forwards it (netif_rx,
+ *		  ip6_rcv/ip_rcv, forward, output): most of the CPU a relayed
+ *		  packet costs.
+ *   raw sockets  (tunbatch_open_raw) the kept packets go out through
+ *		  socket(AF_INET[6], SOCK_RAW, IPPROTO_RAW), header included,
+ *		  on the local-output path: routed by the namespace's table,
+ *		  no receive/forward work, no rp_filter, no forwarding sysctl,
+ *		  TTL/hop limit not decremented again (one more than through
+ *		  the TUN).  The kernel rewrites the IPv4 checksum and total
+ *		  length (which we set right anyway) and picks an ID only when
+ *		  ours is 0 without DF; DF, TTL and a non-zero ID stay ours.
+ *		  A packet the local-output path refuses where forwarding
+ *		  would answer with an ICMP error (too big for the route's MTU,
+ *		  no route) is written into the TUN instead, so that the
+ *		  kernel's forwarding path sends that error as before.
+ *		  With io_uring the sends are SENDMSG SQEs in the same enter
+ *		  as the next reads; with read/write one sendmmsg per family
+ *		  per batch.
+ *
  * One tunbatch serves one fd, from one thread (the one that called
  * tunbatch_init: the ring is single-issuer): with IFF_MULTI_QUEUE, each
  * queue/worker gets its own tunbatch (and its own verdict state),
@@ -42,8 +63,8 @@ struct tb_pkt {
 
 /*
  * Decide about p (rewriting it in place; data/len may move within
- * buf..buf+cap).  Return 1 to write p->data/p->len into the TUN, 0 to
- * drop or keep it.  Must not make syscalls.
+ * buf..buf+cap).  Return 1 to send p->data/p->len (an IPv4 or IPv6
+ * packet) out, 0 to drop or keep it.  Must not make syscalls.
  */
 typedef int	(*tb_verdict_fn)(void *arg, uint64_t now_ms, struct tb_pkt *p);
 
@@ -54,6 +75,7 @@ struct tb_stats {
 	uint64_t	read_errors;
 	uint64_t	write_errors;
 	uint64_t	syscalls;	/* read/write/io_uring_enter made */
+	uint64_t	raw_tun_fallback; /* raw send refused, TUN instead */
 };
 
 enum tb_io {
@@ -63,6 +85,7 @@ enum tb_io {
 };
 
 struct uring;
+struct tb_rawmsg;
 
 struct tunbatch {
 	int		 fd;
@@ -73,6 +96,9 @@ struct tunbatch {
 	struct uring	*ring;		/* TB_IO_URING only */
 	size_t		 want;		/* reads to post next round (uring) */
 	unsigned int	 set;		/* buffer set of the next reads */
+	int		 raw4;		/* -1: output into the TUN */
+	int		 raw6;
+	struct tb_rawmsg *rawmsg;	/* one per tb_pkt, raw output only */
 	uint8_t		*arena;
 	struct tb_pkt	 pkt[2 * TB_BATCH_MAX];	/* two sets of batch */
 	struct tb_stats	 stats;
@@ -89,6 +115,14 @@ int	tunbatch_init(struct tunbatch *, int fd, size_t batch,
 int	tunbatch_init_io(struct tunbatch *, int fd, size_t batch,
 	    tb_verdict_fn, void *arg, enum tb_io);
 void	tunbatch_free(struct tunbatch *);
+/*
+ * Send kept packets through raw IPv4/IPv6 sockets instead of writing
+ * them into the TUN (see above).  Needs CAP_NET_RAW now only: call it
+ * before dropping privileges.  -1 with errno.
+ */
+int	tunbatch_open_raw(struct tunbatch *);
+/* "tun" or "raw": where kept packets go (status lines). */
+const char *tunbatch_output_name(const struct tunbatch *);
 /* "uring" or "rw": the back end in use (status lines). */
 const char *tunbatch_io_name(const struct tunbatch *);
 /* Reset p to an empty packet at buf + TB_HEADROOM (tests use it too). */

@@ -5,6 +5,7 @@
  * stores, and we read its SQ head and CQ tail with acquire loads.
  */
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
@@ -142,6 +143,28 @@ uring_queue_rw(struct uring *u, uint8_t opcode, void *buf, unsigned int len,
 	sqe->addr = (uint64_t)(uintptr_t)buf;
 	sqe->len = len;
 	sqe->rw_flags = rw_flags;
+	sqe->user_data = user_data;
+	u->sq_local++;
+	u->sq_queued++;
+	return 0;
+}
+
+int
+uring_queue_sendmsg(struct uring *u, int fd, const struct msghdr *msg,
+    uint64_t user_data)
+{
+	struct io_uring_sqe	*sqe;
+
+	if (u->sq_local - __atomic_load_n(u->sq_head, __ATOMIC_ACQUIRE) >=
+	    u->sq_entries)
+		return -1;
+	sqe = &u->sqes[u->sq_local & u->sq_mask];
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_SENDMSG;
+	sqe->fd = fd;
+	sqe->addr = (uint64_t)(uintptr_t)msg;
+	sqe->len = 1;
+	sqe->msg_flags = MSG_DONTWAIT;
 	sqe->user_data = user_data;
 	u->sq_local++;
 	u->sq_queued++;

@@ -50,6 +50,13 @@ int	uring_register_fd(struct uring *, int fd);
 int	uring_queue_rw(struct uring *, uint8_t opcode, void *buf,
 	    unsigned int len, int rw_flags, uint64_t user_data);
 /*
+ * Queue a sendmsg on fd (a plain, unregistered descriptor); msg and what
+ * it points to must stay put until the completion.  -1 if the SQ is full.
+ */
+struct msghdr;
+int	uring_queue_sendmsg(struct uring *, int fd, const struct msghdr *msg,
+	    uint64_t user_data);
+/*
  * Submit everything queued and wait until wait_nr completions are in the
  * CQ.  Returns 0, or -1 with errno (EINTR is retried).
  */

@@ -47,6 +47,7 @@ static void
 r46_status_tun(struct ctl_reply *rep)
 {
 	ctl_reply_printf(rep, "tun_io %s", tunbatch_io_name(&tb));
+	ctl_reply_printf(rep, "output %s", tunbatch_output_name(&tb));
 	ctl_reply_printf(rep, "tun_wakeups %llu",
 	    (unsigned long long)tb.stats.wakeups);
 	ctl_reply_printf(rep, "tun_rx %llu", (unsigned long long)tb.stats.rx);
@@ -57,6 +58,8 @@ r46_status_tun(struct ctl_reply *rep)
 	    (unsigned long long)tb.stats.write_errors);
 	ctl_reply_printf(rep, "tun_syscalls %llu",
 	    (unsigned long long)tb.stats.syscalls);
+	ctl_reply_printf(rep, "raw_tun_fallback %llu",
+	    (unsigned long long)tb.stats.raw_tun_fallback);
 }
 
 static void
@@ -95,6 +98,9 @@ main(int argc, char *argv[])
 		fatal("tun_configure %s", tun.name);
 	if (tunbatch_init(&tb, tun.fd, cfg.batch, r46_verdict, &eng) == -1)
 		fatal("tunbatch");
+	/* Raw sockets need CAP_NET_RAW, only to open them. */
+	if (cfg.output == R46_OUTPUT_RAW && tunbatch_open_raw(&tb) == -1)
+		fatal("raw output sockets");
 	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r46_status, &eng, NULL,
 	    NULL) == -1)
 		fatalx("control socket %s", cfg.ctlsock);

@@ -70,12 +70,19 @@ struct r46_conf {
 	uint32_t		mtu;
 	uint32_t		txqueuelen;
 	uint32_t		batch;
+	int			output;		/* enum r46_output */
 	uint32_t		frag_max_bytes;
 	uint32_t		frag_max_datagrams;
 	uint32_t		frag_timeout;	/* seconds */
 	uint32_t		icmp_rate;
 	uint32_t		icmp_burst;
 	uint32_t		ttl;		/* of replies we originate */
+};
+
+/* Where relayed packets go (tunbatch.h): Output tun|raw. */
+enum r46_output {
+	R46_OUTPUT_TUN,
+	R46_OUTPUT_RAW
 };
 
 extern const struct conf_key r46_conf_keys[];

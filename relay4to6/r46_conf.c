@@ -18,6 +18,12 @@
 #define K(name, type, field, dflt, req, min, max, help) \
 	{ name, type, offsetof(struct r46_conf, field), dflt, req, min, max, \
 	    NULL, help }
+#define E(name, field, dflt, choices, help) \
+	{ name, CONF_ENUM, offsetof(struct r46_conf, field), dflt, 0, 0, 0, \
+	    choices, help }
+
+/* Same order as enum r46_output. */
+static const char *const r46_outputs[] = { "tun", "raw", NULL };
 
 const struct conf_key r46_conf_keys[] = {
 	K("InterfaceName", CONF_STR, ifname, "relay4to6", 0, 0, 0,
@@ -41,6 +47,8 @@ const struct conf_key r46_conf_keys[] = {
 	    "TUN transmit queue length"),
 	K("Batch", CONF_U32, batch, "64", 0, 1, TB_BATCH_MAX,
 	    "packets read per wakeup"),
+	E("Output", output, "tun", r46_outputs,
+	    "tun: write packets back into the TUN; raw: send them on raw sockets"),
 	K("FragMaxBytes", CONF_U32, frag_max_bytes, "1048576", 0, 1500,
 	    256 * 1024 * 1024, "IPv4 reassembly memory"),
 	K("FragMaxDatagrams", CONF_U32, frag_max_datagrams, "64", 0, 1, 65536,

@@ -52,8 +52,15 @@ struct r64_conf {
 	int			dont_fragment;
 	uint32_t		txqueuelen;
 	uint32_t		batch;
+	int			output;		/* enum r64_output */
 	uint32_t		icmp_rate;
 	uint32_t		icmp_burst;
+};
+
+/* Where relayed packets go (tunbatch.h): Output tun|raw. */
+enum r64_output {
+	R64_OUTPUT_TUN,
+	R64_OUTPUT_RAW
 };
 
 extern const struct conf_key r64_conf_keys[];

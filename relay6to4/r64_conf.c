@@ -18,6 +18,12 @@
 #define K(name, type, field, dflt, req, min, max, help) \
 	{ name, type, offsetof(struct r64_conf, field), dflt, req, min, max, \
 	    NULL, help }
+#define E(name, field, dflt, choices, help) \
+	{ name, CONF_ENUM, offsetof(struct r64_conf, field), dflt, 0, 0, 0, \
+	    choices, help }
+
+/* Same order as enum r64_output. */
+static const char *const r64_outputs[] = { "tun", "raw", NULL };
 
 const struct conf_key r64_conf_keys[] = {
 	K("InterfaceName", CONF_STR, ifname, "relay6to4", 0, 0, 0,
@@ -45,6 +51,8 @@ const struct conf_key r64_conf_keys[] = {
 	    "TUN transmit queue length"),
 	K("Batch", CONF_U32, batch, "64", 0, 1, TB_BATCH_MAX,
 	    "packets read per wakeup"),
+	E("Output", output, "tun", r64_outputs,
+	    "tun: write packets back into the TUN; raw: send them on raw sockets"),
 	K("IcmpRate", CONF_U32, icmp_rate, "100", 0, 1, 1000000,
 	    "ICMPv6 errors per second"),
 	K("IcmpBurst", CONF_U32, icmp_burst, "50", 0, 1, 1000000,

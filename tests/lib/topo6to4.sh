@@ -43,6 +43,7 @@ TOPO_R46_PID=""
 TOPO_R64_PID=""
 TOPO_SITE_PID=""
 # TOPO_PIN_R46 / TOPO_PIN_R64: "taskset -c N" prefixes (bench pins relays).
+# TOPO_OUTPUT: the relays' Output key (tun or raw; empty: their default).
 TOPO_PIN_R46=${TOPO_PIN_R46:-}
 TOPO_PIN_R64=${TOPO_PIN_R64:-}
 
@@ -122,6 +123,7 @@ topo6to4_conf_r46() {
 InterfaceName $TOPO_R46_TUN
 ControlSocket $TOPO_R46_CTL
 EOF
+	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
 }
 
 topo6to4_conf_r64() {
@@ -131,6 +133,7 @@ InterfaceName $TOPO_R64_TUN
 ControlSocket $TOPO_R64_CTL
 SourceAddress $TOPO_R64_SRC
 EOF
+	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
 }
 
 topo6to4_start_r46() {

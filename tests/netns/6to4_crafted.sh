@@ -13,8 +13,16 @@
 # noise that would move counters).  tests/netns/crafted6to4.py sends each
 # case with AF_PACKET from both namespaces, reads the relays' counters on
 # their control sockets, and checks the exact bytes that come out.
+#
+# Each case runs under both output modes of the relays (Output tun, then
+# Output raw; CRAFTED_OUTPUTS picks): the same relays are restarted with
+# the other mode in the same namespaces.  With raw output the packets
+# skip the kernel's forwarding hop out of the relay host, so TTL and hop
+# limit on the wire are one higher (crafted6to4.py --output), and nothing
+# but the fallbacks is written into the TUNs.
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/topo6to4.sh"	# topo6to4_ctl
 
 [ -x "$BUILD/relay4to6" ] && [ -x "$BUILD/relay6to4" ] ||
 	fail "build relay4to6 and relay6to4 first ($BUILD)"
@@ -38,6 +46,11 @@ for a in 198.51.100.7 198.51.100.8 198.51.100.9; do
 done
 ns_exec rly ip -6 neigh replace 2001:db8:46::2 lladdr "$V6_MAC" dev eth6 nud permanent
 
+# run_mode tun|raw: start both relays with that Output, run every case,
+# stop them.
+run_mode() {
+echo "--- Output $1"
+rm -f "$T/r46.sock" "$T/r64.sock"
 cat >"$T/r46.conf" <<EOC
 InterfaceName r46tun
 ControlSocket $T/r46.sock
@@ -47,6 +60,7 @@ UnicastAddress 203.0.113.10
 NativeAddress 2001:db8:46::1
 LocalSubnet 198.51.100.0/24
 FragTimeout 2
+Output $1
 EOC
 cat >"$T/r64.conf" <<EOC
 InterfaceName r64tun
@@ -59,6 +73,7 @@ LocalSubnet 198.51.100.0/24
 NativeAddress 2001:db8:46::1
 MTU 1480
 TTL 64
+Output $1
 EOC
 ns_bg rly "$BUILD/relay4to6" -f -c "$T/r46.conf"
 R46_PID=$NS_LAST_PID
@@ -97,4 +112,35 @@ ns_exec gen /usr/bin/python3 "$(dirname "$0")/crafted6to4.py" \
     --gen-if eth0 --v6-if eth46 \
     --gen-mac "$GEN_MAC" --v6-mac "$V6_MAC" \
     --rly4-mac "$RLY4_MAC" --rly6-mac "$RLY6_MAC" \
-    --r46 "$T/r46.sock" --r64 "$T/r64.sock"
+    --r46 "$T/r46.sock" --r64 "$T/r64.sock" --output "$1" ||
+	fail "crafted cases with Output $1"
+
+# Where relayed packets went: TUN rx counts what the relays wrote into
+# their TUNs; with raw output only the fallbacks (raw_tun_fallback).
+for r in r46 r64; do
+	st=$(topo6to4_ctl "$T/$r.sock" status) || fail "$r status"
+	assert_eq "$r output" "$1" "$(echo "$st" | awk '$1 == "output" { print $2 }')"
+	wr=$(ns_exec rly cat "/sys/class/net/${r}tun/statistics/rx_packets")
+	fb=$(echo "$st" | awk '$1 == "raw_tun_fallback" { print $2 }')
+	if [ "$1" = raw ]; then
+		assert_eq "$r packets written into the TUN (fallbacks only)" "$fb" "$wr"
+	else
+		[ "$wr" -gt 0 ] || fail "$r wrote nothing into its TUN"
+		assert_eq "$r raw_tun_fallback" 0 "$fb"
+	fi
+done
+[ "$1" = tun ] || [ "$(topo6to4_ctl "$T/r46.sock" status |
+    awk '$1 == "raw_tun_fallback" { print $2 }')" -ge 1 ] ||
+	fail "r46: the no-route case did not fall back to the TUN"
+kill "$R46_PID" "$R64_PID"
+wait "$R46_PID" "$R64_PID" 2>/dev/null
+wait_until 5 sh -c "! ip netns exec $(ns_name rly) ip link show dev r46tun" ||
+	fail "r46tun still there"
+wait_until 5 sh -c "! ip netns exec $(ns_name rly) ip link show dev r64tun" ||
+	fail "r64tun still there"
+}
+
+for mode in ${CRAFTED_OUTPUTS:-tun raw}; do
+	run_mode "$mode"
+done
+echo "6to4_crafted: all checks passed"

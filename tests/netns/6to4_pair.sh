@@ -7,8 +7,21 @@
 #   3. the relays' "forwarded" counters moved by at least the packets the
 #      site and the native host sent through them (what the kernel queued
 #      on each relay's TUN), none was dropped in that queue, and no drop
-#      counter moved (the traffic is all legitimate).
+#      counter moved (the traffic is all legitimate);
+#   4. the relays report the Output they were given, and their packets
+#      went that way (TUN rx: what they wrote into their TUNs, nothing
+#      with raw output).
+# All of it under both output modes of the relays (TOPO_OUTPUT tun, then
+# raw, each in a fresh lab); TOPO_OUTPUT set in the environment runs that
+# mode only.
 set -u
+if [ -z "${TOPO_OUTPUT:-}" ]; then
+	for mode in tun raw; do
+		echo "--- Output $mode"
+		TOPO_OUTPUT=$mode bash "$0" "$@" || exit 1
+	done
+	exit 0
+fi
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"
 
@@ -96,4 +109,19 @@ for r in r46:$sent46 r64:$sent64; do
 	[ -z "$moved" ] || fail "$r drop counters moved:$moved"
 	pass "$r: no drop counter moved"
 done
-echo "6to4_pair: all checks passed"
+for n in "r46:$TOPO_R46_TUN:$TOPO_R46_CTL" "r64:$TOPO_R64_TUN:$TOPO_R64_CTL"; do
+	r=${n%%:*} n=${n#*:}
+	tun=${n%%:*} ctl=${n#*:}
+	st=$(topo6to4_ctl "$ctl" status) || fail "$r status"
+	assert_eq "$r output" "$TOPO_OUTPUT" \
+	    "$(echo "$st" | awk '$1 == "output" { print $2 }')"
+	wr=$(ns_exec "$r" cat "/sys/class/net/$tun/statistics/rx_packets")
+	if [ "$TOPO_OUTPUT" = raw ]; then
+		assert_eq "$r packets written into its TUN" 0 "$wr"
+	else
+		[ "$wr" -ge $((2 * PINGS + MIN_SEGS)) ] ||
+		    fail "$r wrote only $wr packets into its TUN"
+		pass "$r wrote $wr packets into its TUN"
+	fi
+done
+echo "6to4_pair: all checks passed (Output $TOPO_OUTPUT)"

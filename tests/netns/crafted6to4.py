@@ -19,6 +19,7 @@ import time
 from scapy.all import (Ether, IP, IPv6, UDP, Raw, ICMP, IPOption_NOP,
                        ICMPv6EchoRequest, ICMPv6EchoReply,
                        ICMPv6TimeExceeded, ICMPv6PacketTooBig,
+                       ICMPv6DestUnreach,
                        ICMPv6ND_RA, ICMPv6ND_NS, IPv6ExtHdrRouting,
                        fragment)
 
@@ -35,6 +36,11 @@ NATIVE_DST = "2001:db8:6::99"   # not owned by v6: its kernel stays quiet
 NATIVE_SRC = "2001:db8:6::6"
 
 failures = []
+# The relays' Output (--output): "tun" writes relayed packets into the TUN
+# and the kernel forwards them out of the relay host, one more TTL/hop
+# limit decrement; "raw" sends them on raw sockets (local output), no
+# decrement.  HOP is that kernel hop.
+HOP = 1
 
 
 def setns(path):
@@ -206,14 +212,16 @@ def run_4to6(r46, gen, v6, macs):
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 256 for i in range(n)))
 
     # A7: forwarded native, hop limit 10 -> 9 (relay) -> 8 (kernel
-    # forwarding out of the relay host), payload byte-identical.
+    # forwarding out of the relay host; 9 with Output raw), payload
+    # byte-identical.
     inner = udp6(SITE6, NATIVE_DST)
     f = r46.expect_out("good 6to4 -> native", [enc(SITE4, inner)], v6,
                        lambda f: IPv6 in f and f[IPv6].dst == NATIVE_DST,
                        "forwarded")
     if f is not None:
         o = f[IPv6]
-        check("4to6 output hop limit 8", o.hlim == 8, str(o.hlim))
+        check("4to6 output hop limit %d" % (9 - HOP), o.hlim == 9 - HOP,
+              str(o.hlim))
         check("4to6 output bytes identical but hop limit",
               bytes(o)[8:] == bytes(inner)[8:] and
               bytes(o)[:7] == bytes(inner)[:7])
@@ -260,8 +268,8 @@ def run_4to6(r46, gen, v6, macs):
                        ICMPv6TimeExceeded in f, "icmp6_time_exceeded_sent")
     if f is not None:
         o = f[IP]
-        check("TE outer 192.88.99.1 -> site, TTL 63, DF 0, IHL 5",
-              o.src == ANY4 and o.dst == SITE4 and o.ttl == 63 and
+        check("TE outer 192.88.99.1 -> site, TTL %d, DF 0, IHL 5" % (64 - HOP),
+              o.src == ANY4 and o.dst == SITE4 and o.ttl == 64 - HOP and
               o.flags == 0 and o.ihl == 5 and ip4_csum_ok(o), o.summary())
         i = f[IPv6]
         check("TE inner %s -> site, type 3 code 0, quotes packet" % ERRSRC,
@@ -295,6 +303,21 @@ def run_4to6(r46, gen, v6, macs):
               f[IPv6].src == "2002:c058:6301::1" and
               f[IPv6].dst == NATIVE_SRC and
               f[ICMPv6EchoReply].data == b"native" and
+              icmp6_csum_ok(f[IPv6]), f.summary())
+
+    # No route to the inner destination: the kernel's forwarding path
+    # answers Destination Unreachable (no route) from the relay host to
+    # the site, through relay6to4.  With Output raw the local-output path
+    # refuses the send (ENETUNREACH) and the relay writes that packet into
+    # the TUN instead, so the site gets the same error.
+    inner = udp6(SITE6, "2001:db8:7::1")
+    f = r46.expect_out("no route to the native destination",
+                       [enc(SITE4, inner)], gen,
+                       lambda f: IP in f and f[IP].proto == 41 and
+                       ICMPv6DestUnreach in f, "forwarded")
+    if f is not None:
+        check("no route: Destination Unreachable code 0 to the site",
+              f[IPv6].dst == SITE6 and f[ICMPv6DestUnreach].code == 0 and
               icmp6_csum_ok(f[IPv6]), f.summary())
 
     # Drops, each by its own counter, nothing relayed.
@@ -364,7 +387,8 @@ def run_6to4(r64, gen, v6, macs):
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 251 for i in range(n)))
 
     # A3/A7: protocol 41 to V4ADDR from 192.88.99.2; hop limit 64 -> 63
-    # (kernel into the TUN) -> 62 (relay); TTL 64 -> 63 on the way out.
+    # (kernel into the TUN) -> 62 (relay); TTL 64 -> 63 on the way out
+    # (64 with Output raw: no forwarding hop after the relay).
     frame = udp6(NATIVE_SRC, SITE6, tc=0xb9)
     f = r64.expect_out("good native -> 6to4", [frame], gen,
                        lambda f: IP in f and f[IP].proto == 41,
@@ -374,8 +398,9 @@ def run_6to4(r64, gen, v6, macs):
         check("6to4 outer 192.88.99.2 -> 198.51.100.7, proto 41, IHL 5",
               o.src == SRC64 and o.dst == SITE4 and o.ihl == 5,
               o.summary())
-        check("6to4 outer TTL 63 (64 - one forwarding hop), DF 0, csum",
-              o.ttl == 63 and o.flags == 0 and ip4_csum_ok(o),
+        check("6to4 outer TTL %d (64 - %d forwarding hop), DF 0, csum" %
+              (64 - HOP, HOP),
+              o.ttl == 64 - HOP and o.flags == 0 and ip4_csum_ok(o),
               "ttl %d flags %s" % (o.ttl, o.flags))
         check("6to4 outer TOS copies the traffic class (ECN)",
               o.tos == 0xb9, hex(o.tos))
@@ -439,7 +464,10 @@ def main():
     for a in ("v6ns", "gen-if", "v6-if", "gen-mac", "v6-mac", "rly4-mac",
               "rly6-mac", "r46", "r64"):
         ap.add_argument("--" + a, required=True)
+    ap.add_argument("--output", choices=("tun", "raw"), default="tun")
     o = ap.parse_args()
+    global HOP
+    HOP = 1 if o.output == "tun" else 0
     macs = {"gen": o.gen_mac, "v6": o.v6_mac, "rly4": o.rly4_mac,
             "rly6": o.rly6_mac}
     gen = Port(o.gen_if, o.rly4_mac)

@@ -10,6 +10,10 @@
  * A seccomp filter (in the forked test process only) takes io_uring away
  * before tunbatch_init, or between init and the first packet: tunbatch
  * must fall back to read/write and still relay every packet.
+ * With raw output (tunbatch_open_raw) the turned-around packets leave on
+ * a raw socket instead, to the local address: same checks, fewer system
+ * calls on the read/write path (sendmmsg); and a packet to nowhere
+ * (ENETUNREACH) falls back to a TUN write.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -45,6 +49,7 @@ struct tbt {
 	unsigned int		seen;	/* verdict calls */
 	unsigned int		drop_every;	/* drop packet k when k % n == 0 */
 	int			shift;	/* move the packet into the headroom */
+	int			unroutable; /* send to 203.0.113.99 instead */
 };
 
 static void
@@ -81,6 +86,8 @@ tbt_verdict(void *arg, uint64_t now_ms, struct tb_pkt *p)
 	ip = p->data;
 	tbt_swap(ip + 12, ip + 16, 4);
 	tbt_swap(ip + 20, ip + 22, 2);
+	if (t->unroutable)
+		inet_pton(AF_INET, "203.0.113.99", ip + 16);
 	return 1;
 }
 
@@ -115,6 +122,21 @@ tbt_setup(struct tbt *t, const char *name)
 	t->peer.sin_family = AF_INET;
 	t->peer.sin_port = htons(9);
 	inet_pton(AF_INET, "198.18.0.2", &t->peer.sin_addr);
+}
+
+static void
+tbt_lo_up(void)
+{
+	struct ifreq	ifr;
+	int		s;
+
+	ck_assert_int_ne(s = socket(AF_INET, SOCK_DGRAM, 0), -1);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	ck_assert_int_eq(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	ck_assert_int_eq(ioctl(s, SIOCSIFFLAGS, &ifr), 0);
+	close(s);
 }
 
 static void
@@ -192,9 +214,16 @@ enum tbt_forbid {
 	TBT_NO_ENTER		/* no io_uring_enter after init */
 };
 
+enum tbt_out {
+	TBT_TUN,		/* write into the TUN */
+	TBT_RAW,		/* raw sockets */
+	TBT_RAW_NOROUTE		/* raw sockets, no route: TUN fallback */
+};
+
 static void
-tbt_run_forbid(enum tb_io io, size_t batch, unsigned int count,
-    unsigned int drop_every, int shift, enum tbt_forbid forbid)
+tbt_run_out(enum tb_io io, size_t batch, unsigned int count,
+    unsigned int drop_every, int shift, enum tbt_forbid forbid,
+    enum tbt_out out)
 {
 	struct tbt	t;
 	struct tunbatch	tb;
@@ -216,6 +245,14 @@ tbt_run_forbid(enum tb_io io, size_t batch, unsigned int count,
 	ck_assert_int_eq(tb.io, io);
 	ck_assert_str_eq(tunbatch_io_name(&tb), io == TB_IO_URING ? "uring" :
 	    "rw");
+	ck_assert_str_eq(tunbatch_output_name(&tb), "tun");
+	if (out != TBT_TUN) {
+		/* Raw output to our own address is looped back over lo. */
+		tbt_lo_up();
+		ck_assert_int_eq(tunbatch_open_raw(&tb), 0);
+		ck_assert_str_eq(tunbatch_output_name(&tb), "raw");
+		t.unroutable = out == TBT_RAW_NOROUTE;
+	}
 	if (forbid == TBT_NO_ENTER) {
 		tbt_forbid(__NR_io_uring_enter);
 		io = TB_IO_RW;	/* what it must end up with */
@@ -227,9 +264,11 @@ tbt_run_forbid(enum tb_io io, size_t batch, unsigned int count,
 		if (drop_every != 0 && (i + 1) % drop_every == 0)
 			continue;
 		want = i;
+		kept++;
+		if (out == TBT_RAW_NOROUTE)
+			continue;	/* the kernel drops them too */
 		k = tbt_recv(&t);
 		ck_assert_msg(k == (int)want, "got %d, want %u", k, want);
-		kept++;
 	}
 	ck_assert_int_eq(tbt_recv(&t), -1);
 	/* Kernel chatter (IGMP, IPv6) may be read too, and dropped. */
@@ -238,14 +277,25 @@ tbt_run_forbid(enum tb_io io, size_t batch, unsigned int count,
 	ck_assert_uint_eq(tb.stats.read_errors, 0);
 	ck_assert_uint_eq(tb.stats.write_errors, 0);
 	ck_assert_uint_ge(tb.stats.wakeups, 1);
+	ck_assert_uint_eq(tb.stats.raw_tun_fallback,
+	    out == TBT_RAW_NOROUTE ? kept : 0);
 	/* Batching: far fewer system calls than packets with io_uring. */
 	if (io == TB_IO_URING && count >= 32)
 		ck_assert_uint_lt(tb.stats.syscalls, count / 2);
-	if (io == TB_IO_RW)
+	if (io == TB_IO_RW && out != TBT_RAW)
 		ck_assert_uint_ge(tb.stats.syscalls, count + kept);
+	if (io == TB_IO_RW && out == TBT_RAW)
+		ck_assert_uint_ge(tb.stats.syscalls, count);
 	tunbatch_free(&tb);
 	close(t.sock);
 	tun_close(&t.tun);
+}
+
+static void
+tbt_run_forbid(enum tb_io io, size_t batch, unsigned int count,
+    unsigned int drop_every, int shift, enum tbt_forbid forbid)
+{
+	tbt_run_out(io, batch, count, drop_every, shift, forbid, TBT_TUN);
 }
 
 static void
@@ -254,6 +304,36 @@ tbt_run(enum tb_io io, size_t batch, unsigned int count,
 {
 	tbt_run_forbid(io, batch, count, drop_every, shift, TBT_ALLOW);
 }
+
+START_TEST(test_raw_rw)
+{
+	tbt_run_out(TB_IO_RW, 8, 100, 3, 1, TBT_ALLOW, TBT_RAW);
+}
+END_TEST
+
+START_TEST(test_raw_uring)
+{
+	tbt_run_out(TB_IO_URING, 8, 100, 3, 1, TBT_ALLOW, TBT_RAW);
+}
+END_TEST
+
+START_TEST(test_raw_noroute_rw)
+{
+	tbt_run_out(TB_IO_RW, 16, 20, 0, 0, TBT_ALLOW, TBT_RAW_NOROUTE);
+}
+END_TEST
+
+START_TEST(test_raw_noroute_uring)
+{
+	tbt_run_out(TB_IO_URING, 16, 20, 0, 0, TBT_ALLOW, TBT_RAW_NOROUTE);
+}
+END_TEST
+
+START_TEST(test_raw_seccomp_enter_fails_later)
+{
+	tbt_run_out(TB_IO_URING, 16, 40, 4, 1, TBT_NO_ENTER, TBT_RAW);
+}
+END_TEST
 
 START_TEST(test_seccomp_no_ring)
 {
@@ -339,6 +419,11 @@ tunbatch_suite(void)
 	tcase_add_test(tc, test_auto_env);
 	tcase_add_test(tc, test_seccomp_no_ring);
 	tcase_add_test(tc, test_seccomp_enter_fails_later);
+	tcase_add_test(tc, test_raw_rw);
+	tcase_add_test(tc, test_raw_uring);
+	tcase_add_test(tc, test_raw_noroute_rw);
+	tcase_add_test(tc, test_raw_noroute_uring);
+	tcase_add_test(tc, test_raw_seccomp_enter_fails_later);
 	suite_add_tcase(s, tc);
 	return s;
 }
