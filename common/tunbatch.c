@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "inet.h"
 #include "log.h"
+#include "pbuf.h"
 #include "tunbatch.h"
 #include "uring_io.h"
 
@@ -24,6 +26,10 @@
 /* Fewest reads posted in one round: each empty one costs an attempt. */
 #define TB_URING_WANT_MIN	8
 #define TB_UD_WRITE		(1ULL << 63)
+/* Where raw output finds the addresses (RFC 791, RFC 8200). */
+#define TB_IP4_DST		16
+#define TB_IP6_SRC		8
+#define TB_IP6_DST		24
 
 /*
  * One raw send: the header sendmsg/sendmmsg reads, the packet's bytes and
@@ -184,6 +190,8 @@ tunbatch_raw_prepare(struct tunbatch *tb, struct tb_rawmsg *m, size_t i)
 	const struct tb_pkt	*p = &tb->pkt[i];
 	struct msghdr		*h = &m->mm.msg_hdr;
 	struct cmsghdr		*c;
+	struct in6_pktinfo	*pi;
+	struct pbuf		 b;
 
 	memset(m, 0, sizeof(*m));
 	m->pkt = i;
@@ -192,25 +200,33 @@ tunbatch_raw_prepare(struct tunbatch *tb, struct tb_rawmsg *m, size_t i)
 	h->msg_iov = &m->iov;
 	h->msg_iovlen = 1;
 	h->msg_name = &m->sa;
-	if (p->len >= 20 && (p->data[0] >> 4) == 4) {
+	pbuf_init(&b, p->data, p->len);
+	switch (ip_version(p->data, p->len)) {
+	case 4:
+		if (pbuf_peek(&b, TB_IP4_DST, &m->sa.sin.sin_addr, 4) == -1)
+			return -1;
 		m->sa.sin.sin_family = AF_INET;
-		memcpy(&m->sa.sin.sin_addr, p->data + 16, 4);
 		h->msg_namelen = sizeof(m->sa.sin);
 		m->fd = tb->raw4;
-	} else if (p->len >= 40 && (p->data[0] >> 4) == 6) {
-		m->sa.sin6.sin6_family = AF_INET6;
-		memcpy(&m->sa.sin6.sin6_addr, p->data + 24, 16);
-		h->msg_namelen = sizeof(m->sa.sin6);
-		h->msg_control = m->ctl;
-		h->msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
-		c = CMSG_FIRSTHDR(h);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-		memcpy(CMSG_DATA(c), p->data + 8, 16);	/* ipi6_addr */
-		m->fd = tb->raw6;
-	} else
+		return 0;
+	case 6:
+		break;
+	default:
 		return -1;
+	}
+	h->msg_control = m->ctl;
+	h->msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+	c = CMSG_FIRSTHDR(h);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+	pi = (struct in6_pktinfo *)(void *)CMSG_DATA(c);
+	if (pbuf_peek(&b, TB_IP6_DST, &m->sa.sin6.sin6_addr, 16) == -1 ||
+	    pbuf_peek(&b, TB_IP6_SRC, &pi->ipi6_addr, 16) == -1)
+		return -1;
+	m->sa.sin6.sin6_family = AF_INET6;
+	h->msg_namelen = sizeof(m->sa.sin6);
+	m->fd = tb->raw6;
 	return 0;
 }
 
