@@ -57,6 +57,8 @@ static void	tunbatch_uring_fail(struct tunbatch *, const char *, int);
 static size_t	tunbatch_uring_reap(struct tunbatch *, int *);
 static size_t	tunbatch_service_uring(struct tunbatch *, uint64_t);
 static size_t	tunbatch_service_rw(struct tunbatch *, uint64_t);
+static size_t	tunbatch_service_fill(struct tunbatch *, uint64_t);
+static size_t	tunbatch_decide_rw(struct tunbatch *, size_t, uint64_t);
 
 static enum tb_io
 tunbatch_io_wanted(enum tb_io io)
@@ -492,11 +494,20 @@ tunbatch_raw_flush(struct tunbatch *tb, size_t m)
 static size_t
 tunbatch_service_rw(struct tunbatch *tb, uint64_t now_ms)
 {
-	struct tb_pkt	*p;
-	size_t		 i, n, m = 0;
+	size_t	n;
 
 	n = tunbatch_read(tb);
 	tb->stats.rx += n;
+	return tunbatch_decide_rw(tb, n, now_ms);
+}
+
+/* Decide about tb->pkt[0..n-1], write or send the kept ones. */
+static size_t
+tunbatch_decide_rw(struct tunbatch *tb, size_t n, uint64_t now_ms)
+{
+	struct tb_pkt	*p;
+	size_t		 i, m = 0;
+
 	for (i = 0; i < n; i++) {
 		p = &tb->pkt[i];
 		if (!tb->verdict(tb->arg, now_ms, p))
@@ -520,10 +531,64 @@ tunbatch_service_rw(struct tunbatch *tb, uint64_t now_ms)
 	return n;
 }
 
+void
+tunbatch_set_input(struct tunbatch *tb, tb_fill_fn fn, void *arg)
+{
+	tb->fill = fn;
+	tb->fill_arg = arg;
+}
+
+/*
+ * Packets from tb->fill: each round fills set 0, decides, and writes the
+ * kept ones in one io_uring_enter (TUN writes and raw sends complete
+ * inside it, so the set is free again), or with write()/sendmmsg.
+ */
+static size_t
+tunbatch_service_fill(struct tunbatch *tb, uint64_t now_ms)
+{
+	struct tb_pkt	*p;
+	size_t		 i, n, nw, total = 0, round;
+	int		 refused = 0;
+
+	for (round = 0; round < TB_URING_ROUNDS; round++) {
+		n = tb->fill(tb->fill_arg, tb->pkt, tb->batch);
+		tb->stats.rx += n;
+		total += n;
+		if (tb->io != TB_IO_URING) {
+			(void)tunbatch_decide_rw(tb, n, now_ms);
+		} else {
+			for (i = nw = 0; i < n; i++) {
+				p = &tb->pkt[i];
+				if (!tb->verdict(tb->arg, now_ms, p))
+					continue;
+				if (tunbatch_uring_queue_out(tb, i) == -1)
+					tb->stats.write_errors++;
+				else
+					nw++;
+			}
+			if (nw > 0) {
+				tb->stats.syscalls++;
+				if (uring_submit_wait(tb->ring,
+				    (unsigned int)nw) == -1) {
+					tb->stats.write_errors += nw;
+					tunbatch_uring_fail(tb, "enter", errno);
+					return total;
+				}
+				(void)tunbatch_uring_reap(tb, &refused);
+			}
+		}
+		if (n < tb->batch)
+			break;
+	}
+	return total;
+}
+
 size_t
 tunbatch_service(struct tunbatch *tb, uint64_t now_ms)
 {
 	tb->stats.wakeups++;
+	if (tb->fill != NULL)
+		return tunbatch_service_fill(tb, now_ms);
 	if (tb->io == TB_IO_URING)
 		return tunbatch_service_uring(tb, now_ms);
 	return tunbatch_service_rw(tb, now_ms);

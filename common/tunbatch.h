@@ -68,6 +68,13 @@ struct tb_pkt {
  */
 typedef int	(*tb_verdict_fn)(void *arg, uint64_t now_ms, struct tb_pkt *p);
 
+/*
+ * Another input than the fd (e.g. common/pktring.h): fill up to max
+ * packets into set[] (each reset first, data at TB_HEADROOM), return the
+ * count.  Must not block; no system call per packet.
+ */
+typedef size_t	(*tb_fill_fn)(void *arg, struct tb_pkt *set, size_t max);
+
 struct tb_stats {
 	uint64_t	wakeups;
 	uint64_t	rx;
@@ -99,6 +106,8 @@ struct tunbatch {
 	int		 raw4;		/* -1: output into the TUN */
 	int		 raw6;
 	struct tb_rawmsg *rawmsg;	/* one per tb_pkt, raw output only */
+	tb_fill_fn	 fill;		/* NULL: read packets from fd */
+	void		*fill_arg;
 	uint8_t		*arena;
 	struct tb_pkt	 pkt[2 * TB_BATCH_MAX];	/* two sets of batch */
 	struct tb_stats	 stats;
@@ -121,6 +130,12 @@ void	tunbatch_free(struct tunbatch *);
  * before dropping privileges.  -1 with errno.
  */
 int	tunbatch_open_raw(struct tunbatch *);
+/*
+ * Take packets from fill instead of reading the fd (which stays the
+ * output).  Same verdicts, same output, same stats; the event to watch
+ * is then the input's (e.g. the pktring socket).
+ */
+void	tunbatch_set_input(struct tunbatch *, tb_fill_fn, void *arg);
 /* "tun" or "raw": where kept packets go (status lines). */
 const char *tunbatch_output_name(const struct tunbatch *);
 /* "uring" or "rw": the back end in use (status lines). */

@@ -71,6 +71,8 @@ struct r46_conf {
 	uint32_t		txqueuelen;
 	uint32_t		batch;
 	int			output;		/* enum r46_output */
+	int			input;		/* enum r46_input */
+	char			input_if[CONF_STR_MAX];
 	uint32_t		frag_max_bytes;
 	uint32_t		frag_max_datagrams;
 	uint32_t		frag_timeout;	/* seconds */
@@ -83,6 +85,12 @@ struct r46_conf {
 enum r46_output {
 	R46_OUTPUT_TUN,
 	R46_OUTPUT_RAW
+};
+
+/* Where packets come from: the TUN, or a pktring on input_if. */
+enum r46_input {
+	R46_INPUT_TUN,
+	R46_INPUT_PACKET
 };
 
 extern const struct conf_key r46_conf_keys[];

@@ -4,6 +4,7 @@
  */
 #include <sys/types.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include <ctype.h>
 #include <stddef.h>
@@ -24,6 +25,8 @@
 
 /* Same order as enum r46_output. */
 static const char *const r46_outputs[] = { "tun", "raw", NULL };
+/* Same order as enum r46_input. */
+static const char *const r46_inputs[] = { "tun", "packet", NULL };
 
 const struct conf_key r46_conf_keys[] = {
 	K("InterfaceName", CONF_STR, ifname, "relay4to6", 0, 0, 0,
@@ -49,6 +52,10 @@ const struct conf_key r46_conf_keys[] = {
 	    "packets read per wakeup"),
 	E("Output", output, "tun", r46_outputs,
 	    "tun: write packets back into the TUN; raw: send them on raw sockets"),
+	E("Input", input, "tun", r46_inputs,
+	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface"),
+	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
+	    "ingress interface of Input packet (needs an ingress drop rule)"),
 	K("FragMaxBytes", CONF_U32, frag_max_bytes, "1048576", 0, 1500,
 	    256 * 1024 * 1024, "IPv4 reassembly memory"),
 	K("FragMaxDatagrams", CONF_U32, frag_max_datagrams, "64", 0, 1, 65536,
@@ -94,5 +101,14 @@ r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 		if (c->subnets.p[i].af != AF_INET || c->subnets.p[i].len > 30)
 			return r46_conf_fail(file, "LocalSubnet", err, errlen,
 			    "expected an IPv4 subnet of /30 or shorter");
+	if (c->input == R46_INPUT_PACKET && c->input_if[0] == '\0')
+		return r46_conf_fail(file, "Input", err, errlen,
+		    "packet needs InputInterface");
+	if (c->input_if[0] != '\0' && c->input != R46_INPUT_PACKET)
+		return r46_conf_fail(file, "InputInterface", err, errlen,
+		    "only with Input packet");
+	if (strlen(c->input_if) >= IFNAMSIZ)
+		return r46_conf_fail(file, "InputInterface", err, errlen,
+		    "interface name too long");
 	return 0;
 }

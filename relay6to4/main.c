@@ -20,6 +20,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "pktring.h"
 #include "privdrop.h"
 #include "relay6to4/r64.h"
 #include "tun.h"
@@ -31,6 +32,10 @@
 
 static struct r64		eng;
 static struct tunbatch		tb;
+/* Input packet: the ring and the tunbatch it feeds (output: the TUN). */
+static struct tunbatch		tbp;
+static struct pktring		ring;
+static uint64_t			ring_kernel_drops;
 
 /* TUN I/O figures, kept by tunbatch outside the (pure) engine. */
 static void
@@ -52,6 +57,36 @@ r64_status_tun(struct ctl_reply *rep)
 	    (unsigned long long)tb.stats.raw_tun_fallback);
 }
 
+/* Input packet figures (status lines). */
+static void
+r64_status_packet(struct ctl_reply *rep)
+{
+	if (ring.map == NULL) {
+		ctl_reply_printf(rep, "input tun");
+		return;
+	}
+	ring_kernel_drops += pktring_kernel_drops(&ring);
+	ctl_reply_printf(rep, "input packet");
+	ctl_reply_printf(rep, "pkt_wakeups %llu",
+	    (unsigned long long)tbp.stats.wakeups);
+	ctl_reply_printf(rep, "pkt_rx %llu", (unsigned long long)tbp.stats.rx);
+	ctl_reply_printf(rep, "pkt_tx %llu", (unsigned long long)tbp.stats.tx);
+	ctl_reply_printf(rep, "pkt_write_errors %llu",
+	    (unsigned long long)tbp.stats.write_errors);
+	ctl_reply_printf(rep, "pkt_syscalls %llu",
+	    (unsigned long long)tbp.stats.syscalls);
+	ctl_reply_printf(rep, "pkt_blocks %llu",
+	    (unsigned long long)ring.stats.blocks);
+	ctl_reply_printf(rep, "pkt_truncated %llu",
+	    (unsigned long long)ring.stats.truncated);
+	ctl_reply_printf(rep, "pkt_csum_partial %llu",
+	    (unsigned long long)ring.stats.csum_partial);
+	ctl_reply_printf(rep, "pkt_bad_frame %llu",
+	    (unsigned long long)ring.stats.bad_frame);
+	ctl_reply_printf(rep, "pkt_kernel_drops %llu",
+	    (unsigned long long)ring_kernel_drops);
+}
+
 static void
 r64_status(void *arg, struct ctl_reply *rep)
 {
@@ -63,6 +98,29 @@ r64_status(void *arg, struct ctl_reply *rep)
 	    inet_ntop(AF_INET, &r->conf.source, buf, sizeof(buf)));
 	ctl_reply_printf(rep, "mtu %u", r->conf.mtu);
 	r64_status_tun(rep);
+	r64_status_packet(rep);
+}
+
+/*
+ * Input packet: the relay's packets come from a ring on the ingress
+ * interface (the ingress drop rule keeps the kernel from forwarding its
+ * own copy); the TUN stays the output, and is still read for what is
+ * routed into it.  Needs CAP_NET_RAW: before privdrop.
+ */
+static void
+r64_input_packet_open(const struct r64_conf *c, int tunfd)
+{
+	struct sock_filter	prog[PKTRING_FILTER_MAX];
+	size_t			n;
+
+	n = pktring_filter_ip6_16(prog, 0x2002);
+	if (pktring_open(&ring, c->input_if, prog, n, 0) == -1)
+		fatal("packet input on %s", c->input_if);
+	if (tunbatch_init(&tbp, tunfd, c->batch, r64_verdict, &eng) == -1)
+		fatal("tunbatch");
+	if (c->output == R64_OUTPUT_RAW && tunbatch_open_raw(&tbp) == -1)
+		fatal("raw output sockets");
+	tunbatch_set_input(&tbp, pktring_fill, &ring);
 }
 
 int
@@ -72,7 +130,7 @@ main(int argc, char *argv[])
 	struct daemon		 d;
 	struct r64_conf		 cfg;
 	struct tun_dev		 tun;
-	struct event		*ev_tun;
+	struct event		*ev_tun, *ev_pkt = NULL;
 	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
 	char			 abuf[INET_ADDRSTRLEN];
 
@@ -92,6 +150,8 @@ main(int argc, char *argv[])
 	/* Raw sockets need CAP_NET_RAW, only to open them. */
 	if (cfg.output == R64_OUTPUT_RAW && tunbatch_open_raw(&tb) == -1)
 		fatal("raw output sockets");
+	if (cfg.input == R64_INPUT_PACKET)
+		r64_input_packet_open(&cfg, tun.fd);
 	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r64_status, &eng, NULL,
 	    NULL) == -1)
 		fatalx("control socket %s", cfg.ctlsock);
@@ -100,6 +160,10 @@ main(int argc, char *argv[])
 
 	ev_tun = event_new(d.base, tun.fd, EV_READ | EV_PERSIST,
 	    tunbatch_event_cb, &tb);
+	if (ring.map != NULL && ((ev_pkt = event_new(d.base, ring.fd,
+	    EV_READ | EV_PERSIST, tunbatch_event_cb, &tbp)) == NULL ||
+	    event_add(ev_pkt, NULL) == -1))
+		fatalx("event setup");
 	if (ev_tun == NULL || event_add(ev_tun, NULL) == -1)
 		fatalx("event setup");
 	log_info("relaying on %s, source %s", tun.name,
@@ -108,6 +172,11 @@ main(int argc, char *argv[])
 	daemon_run(&d);
 
 	event_free(ev_tun);
+	if (ev_pkt != NULL) {
+		event_free(ev_pkt);
+		tunbatch_free(&tbp);
+		pktring_close(&ring);
+	}
 	tunbatch_free(&tb);
 	tun_close(&tun);
 	r64_free(&eng);

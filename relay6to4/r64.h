@@ -53,6 +53,8 @@ struct r64_conf {
 	uint32_t		txqueuelen;
 	uint32_t		batch;
 	int			output;		/* enum r64_output */
+	int			input;		/* enum r64_input */
+	char			input_if[CONF_STR_MAX];
 	uint32_t		icmp_rate;
 	uint32_t		icmp_burst;
 };
@@ -61,6 +63,12 @@ struct r64_conf {
 enum r64_output {
 	R64_OUTPUT_TUN,
 	R64_OUTPUT_RAW
+};
+
+/* Where packets come from: the TUN, or a pktring on input_if. */
+enum r64_input {
+	R64_INPUT_TUN,
+	R64_INPUT_PACKET
 };
 
 extern const struct conf_key r64_conf_keys[];

@@ -6,6 +6,7 @@
  */
 #include <sys/types.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 
 /* Same order as enum r64_output. */
 static const char *const r64_outputs[] = { "tun", "raw", NULL };
+/* Same order as enum r64_input. */
+static const char *const r64_inputs[] = { "tun", "packet", NULL };
 
 const struct conf_key r64_conf_keys[] = {
 	K("InterfaceName", CONF_STR, ifname, "relay6to4", 0, 0, 0,
@@ -53,6 +56,10 @@ const struct conf_key r64_conf_keys[] = {
 	    "packets read per wakeup"),
 	E("Output", output, "tun", r64_outputs,
 	    "tun: write packets back into the TUN; raw: send them on raw sockets"),
+	E("Input", input, "tun", r64_inputs,
+	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface"),
+	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
+	    "ingress interface of Input packet (needs an ingress drop rule)"),
 	K("IcmpRate", CONF_U32, icmp_rate, "100", 0, 1, 1000000,
 	    "ICMPv6 errors per second"),
 	K("IcmpBurst", CONF_U32, icmp_burst, "50", 0, 1, 1000000,
@@ -89,5 +96,14 @@ r64_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 		if (c->subnets.p[i].af != AF_INET || c->subnets.p[i].len > 30)
 			return r64_conf_fail(file, "LocalSubnet", err, errlen,
 			    "expected an IPv4 subnet of /30 or shorter");
+	if (c->input == R64_INPUT_PACKET && c->input_if[0] == '\0')
+		return r64_conf_fail(file, "Input", err, errlen,
+		    "packet needs InputInterface");
+	if (c->input_if[0] != '\0' && c->input != R64_INPUT_PACKET)
+		return r64_conf_fail(file, "InputInterface", err, errlen,
+		    "only with Input packet");
+	if (strlen(c->input_if) >= IFNAMSIZ)
+		return r64_conf_fail(file, "InputInterface", err, errlen,
+		    "interface name too long");
 	return 0;
 }

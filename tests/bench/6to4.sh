@@ -32,6 +32,11 @@
 #   TUNs carry).
 #   Each pps row also offers the relay half the kernel's rate (paced):
 #   loss under 1% there means the relay meets the 0.5x target.
+#   "Input packet" rows: the same relay restarted with Input packet (a
+#   TPACKET_V3 ring on its ingress veth, eth4 / eth6) and the nft netdev
+#   ingress drop rule of that mode (tests/lib/topo6to4.sh), present only
+#   during those runs; the route into the TUN stays, the rule keeps the
+#   kernel from using it.  Kernel runs and the TUN rows are unchanged.
 # BENCH_SECS (default 4) is the length of one pps run; flat-out runs are
 # repeated BENCH_RUNS (default 2) times and the best is kept.
 set -u
@@ -119,6 +124,7 @@ pps() {
 	local dir=$1 size=$2 mode=$3 rate=${4:-0} gen genif dmac sink sinkif
 	local pid args g a b ga gb c0 c1 t0 t1 rns tun egress ctl
 	local qa qb ea eb wa wb xa xb s0 s1 ingress
+	# pid and ctl follow a relay restarted by relay_input.
 	if [ "$dir" = 46 ]; then
 		gen=inet genif=eth_r46 dmac=$(mac r46 eth4) sink=v6 sinkif=eth46
 		pid=$TOPO_R46_PID rns=r46 tun=$TOPO_R46_TUN egress=eth6 ingress=eth4
@@ -154,12 +160,12 @@ pps() {
 	a=$(rx_packets $sink $sinkif); ga=$(tx_packets $gen $genif)
 	c0=$(cpu_ticks "$pid"); s0=$(softirq_ticks $RELAY_CPU); t0=$(now_ns)
 	qa=$(link_stat $rns "$tun" tx_dropped); ea=$(link_stat $rns $egress tx_dropped)
-	wa=$(ctl_value "$ctl" tun_wakeups); xa=$(ctl_value "$ctl" tun_rx)
+	wa=$(ctl_value "$ctl" ${IN_PFX}_wakeups); xa=$(ctl_value "$ctl" ${IN_PFX}_rx)
 	sleep "$(awk -v s="$SECS" 'BEGIN { print s - 1.5 }')"
 	b=$(rx_packets $sink $sinkif); gb=$(tx_packets $gen $genif)
 	c1=$(cpu_ticks "$pid"); s1=$(softirq_ticks $RELAY_CPU); t1=$(now_ns)
 	qb=$(link_stat $rns "$tun" tx_dropped); eb=$(link_stat $rns $egress tx_dropped)
-	wb=$(ctl_value "$ctl" tun_wakeups); xb=$(ctl_value "$ctl" tun_rx)
+	wb=$(ctl_value "$ctl" ${IN_PFX}_wakeups); xb=$(ctl_value "$ctl" ${IN_PFX}_rx)
 	wait $g || { cat "$T/pktgen.out"; return 1; }
 	PPS=$(( (b - a) * 1000000 / (t1 - t0) ))
 	OFFERED=$(( (gb - ga) * 1000000 / (t1 - t0) ))
@@ -177,6 +183,20 @@ pps() {
 	echo "pps dir=$dir size=$size mode=$mode rate=$rate sink=${PPS}k offered=${OFFERED}k loss=${LOSS}permille relay_cpu=${CPU}% cpu${RELAY_CPU}_softirq=${SOFTIRQ}% (idle ${IDLE_SOFTIRQ}% subtracted) tunq_drops=$TUNQ egress_drops=$EGRESS pkts_per_wakeup=$BATCH ($(cat "$T/pktgen.out"))" >&2
 }
 
+# relay_input dir tun|packet: restart that direction's relay with that
+# Input (and the ingress drop rule with packet, gone with tun).
+IN_PFX=tun
+relay_input() {
+	local ns=r$1
+	topo6to4_stop $ns || return 1
+	if [ "$1" = 46 ]; then
+		TOPO_INPUT=$2 topo6to4_start_r46 || return 1
+	else
+		TOPO_INPUT=$2 topo6to4_start_r64 || return 1
+	fi
+	[ "$2" = packet ] && IN_PFX=pkt || IN_PFX=tun
+}
+
 permille() { awk -v p="$1" 'BEGIN { printf "%.1f%%", p / 10 }'; }
 
 # Per direction and size: the kernel flat out, the relay flat out, then
@@ -184,6 +204,7 @@ permille() { awk -v p="$1" 'BEGIN { printf "%.1f%%", p / 10 }'; }
 # kernel; a loss under 1% there means the relay meets it).
 pps_rows() {
 	local dir size name rp rc ro rl rq re rb kp ko ks hp ho hl note
+	local pp pc po pl pb
 	for dir in 46 64; do
 		[ "$dir" = 46 ] && name="4to6 relay4to6" || name="6to4 relay6to4"
 		if [ "$dir" = 46 ]; then sink_on v6 eth46; else sink_on inet eth_r64; fi
@@ -201,6 +222,18 @@ pps_rows() {
 			    note="$note; kernel not saturated (got all ${ko}k offered)"
 			note="$note; kernel softirq on cpu$RELAY_CPU ${ks}%"
 			row "$name pps ${size}B" "$rp" "$kp" kpps "$note"
+			relay_input $dir packet || return 1
+			best $dir $size relay || return 1
+			pp=$PPS pc=$CPU po=$OFFERED pl=$LOSS pb=$BATCH
+			pps $dir $size relay $((kp * 1000 / 2)) || return 1
+			relay_input $dir tun || return 1
+			note="Input packet: relay CPU ${pc}%, offered ${po}k, loss $(permille $pl) (${pb} pkts/wakeup)"
+			note="$note; offered 0.5x kernel (${OFFERED}k): got ${PPS}k, loss $(permille $LOSS)"
+			row "$name Input packet pps ${size}B" "$pp" "$kp" kpps "$note"
+			[ "$pc" -gt 0 ] && [ "$ks" -gt 0 ] &&
+			    row "$name Input packet kpps/core ${size}B" \
+				$((pp * 100 / pc)) $((kp * 100 / ks)) kpps/core \
+				"relay ${pp}k at ${pc}% CPU; kernel ${kp}k at ${ks}% softirq"
 			# Per core: packets per CPU-second of the relay process
 			# vs of the kernel's forwarding softirq (robust to the
 			# CPU the shared machine leaves us; the relay figure

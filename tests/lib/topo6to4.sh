@@ -44,6 +44,11 @@ TOPO_R64_PID=""
 TOPO_SITE_PID=""
 # TOPO_PIN_R46 / TOPO_PIN_R64: "taskset -c N" prefixes (bench pins relays).
 # TOPO_OUTPUT: the relays' Output key (tun or raw; empty: their default).
+# TOPO_INPUT: the relays' Input key (tun or packet; empty: their default).
+#   packet: relay4to6 reads from a ring on r46's eth4, relay6to4 on r64's
+#   eth6, and an nft netdev ingress rule there drops the kernel's own
+#   copy (topo6to4_input_drop); v6's veths compute their transport
+#   checksums themselves (topo6to4_no_txcsum).
 TOPO_PIN_R46=${TOPO_PIN_R46:-}
 TOPO_PIN_R64=${TOPO_PIN_R64:-}
 
@@ -124,6 +129,34 @@ InterfaceName $TOPO_R46_TUN
 ControlSocket $TOPO_R46_CTL
 EOF
 	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
+	[ "${TOPO_INPUT:-}" != packet ] || printf 'Input packet\nInputInterface eth4\n'
+}
+
+# topo6to4_input_drop ns ifname match...: the ingress drop rule of Input
+# packet.  The relay's tap sees a frame before the ingress hook, so the
+# relay still gets it; the kernel does not also route it.
+topo6to4_input_drop() {
+	local ns=$1 dev=$2
+	shift 2
+	ns_exec "$ns" nft add table netdev jfinput &&
+	ns_exec "$ns" nft add chain netdev jfinput in \
+	    "{ type filter hook ingress device \"$dev\" priority -500; policy accept; }" &&
+	ns_exec "$ns" nft add rule netdev jfinput in "$@" drop
+}
+
+# topo6to4_no_txcsum ns ifname: no transport checksum offload on a veth
+# (ETHTOOL_STXCSUM 0): a local sender's packets then carry complete
+# checksums, as from a real link; a packet ring gets partial ones
+# otherwise (the relays drop them, pkt_csum_partial).
+topo6to4_no_txcsum() {
+	ns_exec "$1" /usr/bin/python3 - "$2" <<'EOF2'
+import ctypes, fcntl, socket, struct, sys
+ev = ctypes.create_string_buffer(struct.pack("II", 0x17, 0), 8)
+ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(ev))
+ifr += bytes(40 - len(ifr))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fcntl.ioctl(s.fileno(), 0x8946, ifr)
+EOF2
 }
 
 topo6to4_conf_r64() {
@@ -134,6 +167,7 @@ ControlSocket $TOPO_R64_CTL
 SourceAddress $TOPO_R64_SRC
 EOF
 	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
+	[ "${TOPO_INPUT:-}" != packet ] || printf 'Input packet\nInputInterface eth6\n'
 }
 
 topo6to4_start_r46() {
@@ -146,6 +180,10 @@ topo6to4_start_r46() {
 	    { echo "r46: no $TOPO_R46_TUN" >&2; return 1; }
 	ns_exec r46 ip link set $TOPO_R46_TUN up
 	ns_exec r46 ip route replace $TOPO_ANYCAST/32 dev $TOPO_R46_TUN
+	if [ "${TOPO_INPUT:-}" = packet ]; then
+		topo6to4_input_drop r46 eth4 ip protocol 41 ip daddr $TOPO_ANYCAST ||
+		    return 1
+	fi
 	wait_until 5 test -S "$TOPO_R46_CTL" ||
 	    { echo "r46: no control socket" >&2; return 1; }
 }
@@ -162,6 +200,9 @@ topo6to4_start_r64() {
 	ns_exec r64 ip -6 route replace 2002::/16 dev $TOPO_R64_TUN
 	# Errors sent back to our unique source reach the relay too.
 	ns_exec r64 ip route replace $TOPO_R64_SRC/32 dev $TOPO_R64_TUN
+	if [ "${TOPO_INPUT:-}" = packet ]; then
+		topo6to4_input_drop r64 eth6 ip6 daddr 2002::/16 || return 1
+	fi
 	wait_until 5 test -S "$TOPO_R64_CTL" ||
 	    { echo "r64: no control socket" >&2; return 1; }
 }
@@ -172,8 +213,26 @@ topo6to4_up() {
 	topo6to4_ipv4
 	topo6to4_ipv6
 	topo6to4_start_site || return 1
+	if [ "${TOPO_INPUT:-}" = packet ]; then
+		topo6to4_no_txcsum v6 eth64 && topo6to4_no_txcsum v6 eth46 ||
+		    return 1
+	fi
 	topo6to4_start_r46 || return 1
 	topo6to4_start_r64 || return 1
+}
+
+# topo6to4_stop ns: stop that namespace's relay (r46 or r64), remove its
+# Input packet drop rule, wait until its TUN is gone (to start it again,
+# e.g. with another TOPO_INPUT).
+topo6to4_stop() {
+	local pid tun ctl
+	if [ "$1" = r46 ]; then pid=$TOPO_R46_PID tun=$TOPO_R46_TUN ctl=$TOPO_R46_CTL
+	else pid=$TOPO_R64_PID tun=$TOPO_R64_TUN ctl=$TOPO_R64_CTL; fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -f "$ctl"
+	ns_exec "$1" nft delete table netdev jfinput 2>/dev/null
+	wait_until 5 sh -c "! ip netns exec $(ns_name "$1") ip link show dev $tun 2>/dev/null"
 }
 
 # topo6to4_ctl sock cmd: the relay's reply ("key value" lines, then "ok").

@@ -13,15 +13,23 @@
 #      with raw output).
 # All of it under both output modes of the relays (TOPO_OUTPUT tun, then
 # raw, each in a fresh lab); TOPO_OUTPUT set in the environment runs that
-# mode only.
+# mode only.  Then both again with Input packet (TOPO_INPUT; the relays
+# read from packet rings on their ingress veths, an ingress drop rule
+# keeps the kernel's copy): there the packets came in through the rings
+# (pkt_rx) and the kernel queued none of them to the TUNs, which shows
+# that the tap sees frames the ingress rule then drops.
 set -u
 if [ -z "${TOPO_OUTPUT:-}" ]; then
-	for mode in tun raw; do
-		echo "--- Output $mode"
-		TOPO_OUTPUT=$mode bash "$0" "$@" || exit 1
+	for input in ${PAIR_INPUTS:-tun packet}; do
+		for mode in tun raw; do
+			echo "--- Input $input, Output $mode"
+			TOPO_INPUT=$input TOPO_OUTPUT=$mode bash "$0" "$@" ||
+			    exit 1
+		done
 	done
 	exit 0
 fi
+TOPO_INPUT=${TOPO_INPUT:-tun}
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"
 
@@ -52,11 +60,14 @@ delta() {
 # veths are cut before it).
 tun_tx() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
 tun_drops() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_dropped"; }
+# pkt_rx sock: packets a relay took from its packet ring (0 with Input tun).
+pkt_rx() { topo6to4_ctl "$1" status | awk '$1 == "pkt_rx" { v = $2 } END { print v + 0 }'; }
 
 # Wait until the path works once, then take the counters as baseline.
 wait_until 10 ns_exec site ping -6 -c 1 -W 1 $TOPO_V6 ||
     fail "site cannot reach $TOPO_V6 through the relays"
 tx46=$(tun_tx r46 $TOPO_R46_TUN) tx64=$(tun_tx r64 $TOPO_R64_TUN)
+pk46=$(pkt_rx "$TOPO_R46_CTL") pk64=$(pkt_rx "$TOPO_R64_CTL")
 counters "$TOPO_R46_CTL" >"$T/r46.before"
 counters "$TOPO_R64_CTL" >"$T/r64.before"
 
@@ -90,6 +101,24 @@ counters "$TOPO_R64_CTL" >"$T/r64.after"
 # checks below cannot pass on an idle relay.
 sent46=$(( $(tun_tx r46 $TOPO_R46_TUN) - tx46 ))
 sent64=$(( $(tun_tx r64 $TOPO_R64_TUN) - tx64 ))
+ring46=$(( $(pkt_rx "$TOPO_R46_CTL") - pk46 ))
+ring64=$(( $(pkt_rx "$TOPO_R64_CTL") - pk64 ))
+if [ "$TOPO_INPUT" = packet ]; then
+	assert_eq "packets the kernel queued to r46's TUN (ingress drop)" 0 "$sent46"
+	assert_eq "packets the kernel queued to r64's TUN (ingress drop)" 0 "$sent64"
+	sent46=$ring46 sent64=$ring64
+	for c in "$TOPO_R46_CTL" "$TOPO_R64_CTL"; do
+		st=$(topo6to4_ctl "$c" status) || fail "status"
+		assert_eq "input" packet "$(echo "$st" | awk '$1 == "input" { print $2 }')"
+		assert_eq "ring frames dropped (truncated csum_partial bad kernel)" \
+		    "0 0 0 0" "$(echo "$st" | awk '$1 == "pkt_truncated" { a = $2 }
+		    $1 == "pkt_csum_partial" { b = $2 } $1 == "pkt_bad_frame" { c = $2 }
+		    $1 == "pkt_kernel_drops" { d = $2 } END { print a, b, c, d }')"
+	done
+else
+	assert_eq "r46 packets from a ring (Input tun)" 0 "$ring46"
+	assert_eq "r64 packets from a ring (Input tun)" 0 "$ring64"
+fi
 for n in "r46:$sent46" "r64:$sent64"; do
 	[ "${n#*:}" -ge $((2 * PINGS + MIN_SEGS)) ] ||
 	    fail "only ${n#*:} packets were sent through ${n%%:*}"
@@ -124,4 +153,4 @@ for n in "r46:$TOPO_R46_TUN:$TOPO_R46_CTL" "r64:$TOPO_R64_TUN:$TOPO_R64_CTL"; do
 		pass "$r wrote $wr packets into its TUN"
 	fi
 done
-echo "6to4_pair: all checks passed (Output $TOPO_OUTPUT)"
+echo "6to4_pair: all checks passed (Input $TOPO_INPUT, Output $TOPO_OUTPUT)"

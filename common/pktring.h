@@ -1,0 +1,98 @@
+/*
+ * pktring: relay input from a PACKET_MMAP TPACKET_V3 receive ring on an
+ * ingress interface instead of a TUN.  The socket is an ETH_P_ALL tap
+ * bound to one interface, so the kernel copies a frame into the ring
+ * before the ingress hooks (tc, nft netdev) run: a drop rule there keeps
+ * the kernel from also routing what we relay.  A classic BPF filter
+ * (built by pktring_filter_*) picks the relay's packets, so the others
+ * cost one filter run.  SOCK_DGRAM: the ring holds network-layer packets
+ * (IPv4/IPv6), no link header.  Frames are read straight from the mapped
+ * blocks, a batch at a time, no system call per packet; the fd polls
+ * readable when a block is ours (full, or retired after
+ * PKTRING_BLOCK_TOV_MS).
+ *
+ * PACKET_FANOUT (fanout != 0) lets several workers, each with its own
+ * pktring and tunbatch, share an interface's traffic by flow hash.
+ */
+#ifndef JF_PKTRING_H
+#define JF_PKTRING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <linux/filter.h>
+
+#include "tunbatch.h"
+
+#define PKTRING_BLOCK_SIZE	(1U << 20)
+#define PKTRING_BLOCK_NR	16
+#define PKTRING_FRAME_SIZE	2048
+#define PKTRING_BLOCK_TOV_MS	1
+#define PKTRING_FILTER_MAX	16
+
+struct pktring_stats {
+	uint64_t	frames;		/* frames taken from the ring */
+	uint64_t	blocks;		/* blocks handed back */
+	uint64_t	truncated;	/* snaplen < length: dropped */
+	uint64_t	csum_partial;	/* checksum left to a NIC: dropped */
+	uint64_t	bad_frame;	/* offsets outside the block */
+};
+
+/* Walks one block (tests build blocks by hand). */
+struct pktring_cursor {
+	const uint8_t	*block;
+	size_t		 blen;
+	uint32_t	 left;		/* frames not yet walked */
+	size_t		 off;		/* of the next frame header */
+};
+
+/* One frame: the packet's bytes in the ring and what the kernel said. */
+struct pktring_frame {
+	const uint8_t	*data;
+	size_t		 len;		/* bytes in the ring */
+	size_t		 wire_len;	/* packet length */
+	uint32_t	 status;	/* TP_STATUS_* */
+};
+
+struct pktring {
+	int			 fd;
+	uint8_t			*map;
+	size_t			 maplen;
+	unsigned int		 cur;		/* block we are in */
+	int			 open;		/* cursor valid for cur */
+	struct pktring_cursor	 cursor;
+	struct pktring_stats	 stats;
+};
+
+/*
+ * Opens the tap on ifname with filter prog (n instructions), maps the
+ * ring.  fanout: 0, or a PACKET_FANOUT group id (hash mode).  Needs
+ * CAP_NET_RAW now only.  -1 with errno.
+ */
+int	pktring_open(struct pktring *, const char *ifname,
+	    const struct sock_filter *prog, size_t n, uint16_t fanout);
+void	pktring_close(struct pktring *);
+/*
+ * Copies up to max packets from the ring into set[i] (reset, data at
+ * TB_HEADROOM); returns the count.  Hands back every block it finished.
+ */
+size_t	pktring_fill(void *pktring, struct tb_pkt *set, size_t max);
+/* Frames the kernel dropped for lack of room since the last call. */
+uint64_t pktring_kernel_drops(struct pktring *);
+
+/* Cursor over a block as TPACKET_V3 lays it out; -1: not a valid block. */
+int	pktring_cursor_init(struct pktring_cursor *, const uint8_t *block,
+	    size_t blen);
+/* Next frame: 1 and *f, 0 at the end, -1 for a frame outside the block. */
+int	pktring_cursor_next(struct pktring_cursor *, struct pktring_frame *);
+
+/*
+ * Filters (incoming unicast to us only).  ip4: protocol proto to one of
+ * dst[0..ndst-1] (ndst <= 4); ip6: destination inside pfx16/16.  Return
+ * the instruction count written to prog (PKTRING_FILTER_MAX room).
+ */
+size_t	pktring_filter_ip4(struct sock_filter *prog, uint8_t proto,
+	    const struct in_addr *dst, size_t ndst);
+size_t	pktring_filter_ip6_16(struct sock_filter *prog, uint16_t pfx16);
+
+#endif /* JF_PKTRING_H */
