@@ -64,7 +64,8 @@ r46_status_tun(struct ctl_reply *rep)
 	ctl_reply_printf(rep, "tun_syscalls %llu",
 	    (unsigned long long)tb.stats.syscalls);
 	ctl_reply_printf(rep, "raw_tun_fallback %llu",
-	    (unsigned long long)tb.stats.raw_tun_fallback);
+	    (unsigned long long)(tb.stats.raw_tun_fallback +
+	    tbp.stats.raw_tun_fallback));
 }
 
 /* Input packet figures (status lines). */

@@ -16,7 +16,11 @@
 #
 # Each case runs under both output modes of the relays (Output tun, then
 # Output raw; CRAFTED_OUTPUTS picks): the same relays are restarted with
-# the other mode in the same namespaces.  With raw output the packets
+# the other mode in the same namespaces.  Then both again with Input
+# packet (CRAFTED_INPUTS picks; default "tun packet"): the relays read
+# from packet rings on eth4 and eth6 and nft netdev ingress rules there
+# drop the kernel's copy of the relays' packets, so each case must give
+# the same counters and bytes from the ring as from the TUN.  With raw output the packets
 # skip the kernel's forwarding hop out of the relay host, so TTL and hop
 # limit on the wire are one higher (crafted6to4.py --output), and nothing
 # but the fallbacks is written into the TUNs.
@@ -46,10 +50,15 @@ for a in 198.51.100.7 198.51.100.8 198.51.100.9; do
 done
 ns_exec rly ip -6 neigh replace 2001:db8:46::2 lladdr "$V6_MAC" dev eth6 nud permanent
 
-# run_mode tun|raw: start both relays with that Output, run every case,
-# stop them.
+# run_mode tun|raw [tun|packet]: start both relays with that Output (and
+# Input), run every case, stop them.
 run_mode() {
-echo "--- Output $1"
+local input=${2:-tun} in46="" in64=""
+echo "--- Output $1, Input $input"
+if [ "$input" = packet ]; then
+	in46=$(printf 'Input packet\nInputInterface eth4')
+	in64=$(printf 'Input packet\nInputInterface eth6')
+fi
 rm -f "$T/r46.sock" "$T/r64.sock"
 cat >"$T/r46.conf" <<EOC
 InterfaceName r46tun
@@ -61,6 +70,7 @@ NativeAddress 2001:db8:46::1
 LocalSubnet 198.51.100.0/24
 FragTimeout 2
 Output $1
+$in46
 EOC
 cat >"$T/r64.conf" <<EOC
 InterfaceName r64tun
@@ -74,6 +84,7 @@ NativeAddress 2001:db8:46::1
 MTU 1480
 TTL 64
 Output $1
+$in64
 EOC
 ns_bg rly "$BUILD/relay4to6" -f -c "$T/r46.conf"
 R46_PID=$NS_LAST_PID
@@ -91,6 +102,20 @@ ns_exec rly ip route add 192.88.99.1/32 dev r46tun
 ns_exec rly ip route add 203.0.113.10/32 dev r46tun
 ns_exec rly ip -6 route add 2002::/16 dev r64tun
 ns_exec rly ip route add 192.88.99.2/32 dev r64tun
+if [ "$input" = packet ]; then
+	ns_exec rly nft -f - <<EON || fail "ingress drop rules"
+table netdev jfinput {
+	chain in4 {
+		type filter hook ingress device "eth4" priority -500; policy accept;
+		ip protocol 41 ip daddr { 192.88.99.1, 203.0.113.10 } drop
+	}
+	chain in6 {
+		type filter hook ingress device "eth6" priority -500; policy accept;
+		ip6 daddr 2002::/16 drop
+	}
+}
+EON
+fi
 # Both run as nobody, with no capabilities and no_new_privs, once the
 # TUN and the control socket are open.
 NOBODY=$(id -u nobody)
@@ -112,7 +137,7 @@ ns_exec gen /usr/bin/python3 "$(dirname "$0")/crafted6to4.py" \
     --gen-if eth0 --v6-if eth46 \
     --gen-mac "$GEN_MAC" --v6-mac "$V6_MAC" \
     --rly4-mac "$RLY4_MAC" --rly6-mac "$RLY6_MAC" \
-    --r46 "$T/r46.sock" --r64 "$T/r64.sock" --output "$1" ||
+    --r46 "$T/r46.sock" --r64 "$T/r64.sock" --output "$1" --input "$input" ||
 	fail "crafted cases with Output $1"
 
 # Where relayed packets went: TUN rx counts what the relays wrote into
@@ -132,6 +157,15 @@ done
 [ "$1" = tun ] || [ "$(topo6to4_ctl "$T/r46.sock" status |
     awk '$1 == "raw_tun_fallback" { print $2 }')" -ge 1 ] ||
 	fail "r46: the no-route case did not fall back to the TUN"
+if [ "$input" = packet ]; then
+	for r in r46 r64; do
+		st=$(topo6to4_ctl "$T/$r.sock" status) || fail "$r status"
+		assert_eq "$r input" packet "$(echo "$st" | awk '$1 == "input" { print $2 }')"
+		[ "$(echo "$st" | awk '$1 == "pkt_rx" { print $2 }')" -gt 0 ] ||
+			fail "$r took nothing from its ring"
+	done
+	ns_exec rly nft delete table netdev jfinput
+fi
 kill "$R46_PID" "$R64_PID"
 wait "$R46_PID" "$R64_PID" 2>/dev/null
 wait_until 5 sh -c "! ip netns exec $(ns_name rly) ip link show dev r46tun" ||
@@ -140,7 +174,9 @@ wait_until 5 sh -c "! ip netns exec $(ns_name rly) ip link show dev r64tun" ||
 	fail "r64tun still there"
 }
 
-for mode in ${CRAFTED_OUTPUTS:-tun raw}; do
-	run_mode "$mode"
+for input in ${CRAFTED_INPUTS:-tun packet}; do
+	for mode in ${CRAFTED_OUTPUTS:-tun raw}; do
+		run_mode "$mode" "$input"
+	done
 done
 echo "6to4_crafted: all checks passed"

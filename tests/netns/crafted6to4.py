@@ -41,6 +41,12 @@ failures = []
 # limit decrement; "raw" sends them on raw sockets (local output), no
 # decrement.  HOP is that kernel hop.
 HOP = 1
+# The relays' Input (--input): "tun" means the kernel forwarded each
+# packet into the TUN first (relay6to4: one more hop limit decrement
+# before the relay's own); "packet" takes it off the ingress link before
+# the kernel's forwarding, so the relay's decrement is the only one.
+# INHOP is that input hop.
+INHOP = 1
 
 
 def setns(path):
@@ -387,7 +393,7 @@ def run_6to4(r64, gen, v6, macs):
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 251 for i in range(n)))
 
     # A3/A7: protocol 41 to V4ADDR from 192.88.99.2; hop limit 64 -> 63
-    # (kernel into the TUN) -> 62 (relay); TTL 64 -> 63 on the way out
+    # (kernel into the TUN; not with Input packet) -> 62 (relay); TTL 64 -> 63 on the way out
     # (64 with Output raw: no forwarding hop after the relay).
     frame = udp6(NATIVE_SRC, SITE6, tc=0xb9)
     f = r64.expect_out("good native -> 6to4", [frame], gen,
@@ -406,8 +412,8 @@ def run_6to4(r64, gen, v6, macs):
               o.tos == 0xb9, hex(o.tos))
         i = bytes(o.payload)
         sent = bytes(frame[IPv6])
-        check("6to4 inner hop limit 62, rest byte-identical",
-              i[7] == 62 and i[:7] == sent[:7] and i[8:] == sent[8:])
+        check("6to4 inner hop limit %d, rest byte-identical" % (63 - INHOP),
+              i[7] == 63 - INHOP and i[:7] == sent[:7] and i[8:] == sent[8:])
     # A4: a 1480-byte packet leaves as 1500 bytes, DF clear.
     f = r64.expect_out("1480-byte packet", [udp6(NATIVE_SRC, SITE6,
                                                  n=1480 - 48)], gen,
@@ -426,9 +432,10 @@ def run_6to4(r64, gen, v6, macs):
               i.src == ERRSRC and i.dst == NATIVE_SRC and
               f[ICMPv6PacketTooBig].mtu == 1480 and i.plen == 1240 and
               icmp6_csum_ok(i), i.summary())
-    # Hop limit 2 arrives as 1 after the kernel's hop: Time Exceeded.
+    # Hop limit 1 + INHOP arrives as 1 (after the kernel's hop into the
+    # TUN with Input tun): Time Exceeded.
     f = r64.expect_out("hop limit exhausted",
-                       [udp6(NATIVE_SRC, SITE6, hlim=2)], v6,
+                       [udp6(NATIVE_SRC, SITE6, hlim=1 + INHOP)], v6,
                        lambda f: ICMPv6TimeExceeded in f,
                        "icmp6_time_exceeded_sent")
     if f is not None:
@@ -465,9 +472,11 @@ def main():
               "rly6-mac", "r46", "r64"):
         ap.add_argument("--" + a, required=True)
     ap.add_argument("--output", choices=("tun", "raw"), default="tun")
+    ap.add_argument("--input", choices=("tun", "packet"), default="tun")
     o = ap.parse_args()
-    global HOP
+    global HOP, INHOP
     HOP = 1 if o.output == "tun" else 0
+    INHOP = 1 if o.input == "tun" else 0
     macs = {"gen": o.gen_mac, "v6": o.v6_mac, "rly4": o.rly4_mac,
             "rly6": o.rly6_mac}
     gen = Port(o.gen_if, o.rly4_mac)
