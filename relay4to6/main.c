@@ -26,6 +26,7 @@
 #include "log.h"
 #include "pktring.h"
 #include "privdrop.h"
+#include "relay_io.h"
 #include "relay4to6/r46.h"
 #include "tun.h"
 #include "tunbatch.h"
@@ -45,58 +46,7 @@ static struct tunbatch		tb;
 /* Input packet: the ring and the tunbatch it feeds (output: the TUN). */
 static struct tunbatch		tbp;
 static struct pktring		ring;
-static uint64_t			ring_kernel_drops;
-
-/* TUN I/O figures, kept by tunbatch outside the (pure) engine. */
-static void
-r46_status_tun(struct ctl_reply *rep)
-{
-	ctl_reply_printf(rep, "tun_io %s", tunbatch_io_name(&tb));
-	ctl_reply_printf(rep, "output %s", tunbatch_output_name(&tb));
-	ctl_reply_printf(rep, "tun_wakeups %llu",
-	    (unsigned long long)tb.stats.wakeups);
-	ctl_reply_printf(rep, "tun_rx %llu", (unsigned long long)tb.stats.rx);
-	ctl_reply_printf(rep, "tun_tx %llu", (unsigned long long)tb.stats.tx);
-	ctl_reply_printf(rep, "tun_read_errors %llu",
-	    (unsigned long long)tb.stats.read_errors);
-	ctl_reply_printf(rep, "tun_write_errors %llu",
-	    (unsigned long long)tb.stats.write_errors);
-	ctl_reply_printf(rep, "tun_syscalls %llu",
-	    (unsigned long long)tb.stats.syscalls);
-	ctl_reply_printf(rep, "raw_tun_fallback %llu",
-	    (unsigned long long)(tb.stats.raw_tun_fallback +
-	    tbp.stats.raw_tun_fallback));
-}
-
-/* Input packet figures (status lines). */
-static void
-r46_status_packet(struct ctl_reply *rep)
-{
-	if (ring.map == NULL) {
-		ctl_reply_printf(rep, "input tun");
-		return;
-	}
-	ring_kernel_drops += pktring_kernel_drops(&ring);
-	ctl_reply_printf(rep, "input packet");
-	ctl_reply_printf(rep, "pkt_wakeups %llu",
-	    (unsigned long long)tbp.stats.wakeups);
-	ctl_reply_printf(rep, "pkt_rx %llu", (unsigned long long)tbp.stats.rx);
-	ctl_reply_printf(rep, "pkt_tx %llu", (unsigned long long)tbp.stats.tx);
-	ctl_reply_printf(rep, "pkt_write_errors %llu",
-	    (unsigned long long)tbp.stats.write_errors);
-	ctl_reply_printf(rep, "pkt_syscalls %llu",
-	    (unsigned long long)tbp.stats.syscalls);
-	ctl_reply_printf(rep, "pkt_blocks %llu",
-	    (unsigned long long)ring.stats.blocks);
-	ctl_reply_printf(rep, "pkt_truncated %llu",
-	    (unsigned long long)ring.stats.truncated);
-	ctl_reply_printf(rep, "pkt_csum_partial %llu",
-	    (unsigned long long)ring.stats.csum_partial);
-	ctl_reply_printf(rep, "pkt_bad_frame %llu",
-	    (unsigned long long)ring.stats.bad_frame);
-	ctl_reply_printf(rep, "pkt_kernel_drops %llu",
-	    (unsigned long long)ring_kernel_drops);
-}
+static struct relay_io		io = { &tb, &tbp, &ring, 0 };
 
 static void
 r46_status(void *arg, struct ctl_reply *rep)
@@ -105,8 +55,7 @@ r46_status(void *arg, struct ctl_reply *rep)
 
 	ctl_reply_printf(rep, "interface %s", r->conf.ifname);
 	ctl_reply_printf(rep, "frag_pending %zu", frag4_pending(r->frag));
-	r46_status_tun(rep);
-	r46_status_packet(rep);
+	relay_io_status(rep, &io);
 }
 
 /*
