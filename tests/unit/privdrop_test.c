@@ -2,8 +2,8 @@
  * privdrop, as root, each case in its own forked process (Check's default
  * fork mode): after the drop the ids, groups, capability sets, bounding
  * set and NO_NEW_PRIVS must be exactly what was asked, and root must be
- * out of reach.  Needs root (make check runs as root); without it the
- * cases fail, they are not skipped.
+ * out of reach.  Needs root (make check runs as root); without it
+ * every case fails loudly rather than passing.
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
