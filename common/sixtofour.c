@@ -1,6 +1,8 @@
 /*
  * 6to4 address mapping and sanity tables.  See sixtofour.h.
  */
+#include <arpa/inet.h>
+
 #include <string.h>
 
 #include "sixtofour.h"
@@ -140,4 +142,33 @@ sixtofour_embeds_any(const struct in6_addr *a, const struct in_addr *own,
 		if (sixtofour_embeds_v4(a, own[i]))
 			return 1;
 	return 0;
+}
+
+int
+sixtofour_v4_listed(const struct in_addr *set, size_t n, struct in_addr a)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (set[i].s_addr == a.s_addr)
+			return 1;
+	return 0;
+}
+
+size_t
+sixtofour_subnet_bcasts(const struct conf_prefix *subnets, size_t n,
+    struct in_addr *bcast, size_t max)
+{
+	size_t		i, k = 0;
+	uint32_t	mask;
+
+	for (i = 0; i < n && k < max; i++) {
+		if (subnets[i].af != AF_INET)
+			continue;
+		mask = subnets[i].len == 0 ? 0 :
+		    0xffffffffu << (32 - subnets[i].len);
+		bcast[k++].s_addr =
+		    htonl(ntohl(subnets[i].addr.v4.s_addr) | ~mask);
+	}
+	return k;
 }

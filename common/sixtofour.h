@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "conf.h"
+
 /* 192.88.99.1, the RFC 3068 relay anycast address, host order. */
 #define SIXTOFOUR_ANYCAST	0xc0586301u
 /* Flags for sixtofour_v4_bogon(). */
@@ -56,5 +58,16 @@ int	sixtofour_embeds_v4(const struct in6_addr *a, struct in_addr v4);
 /* The same against a list of own addresses. */
 int	sixtofour_embeds_any(const struct in6_addr *a,
 	    const struct in_addr *own, size_t nown);
+
+/* 1 if a is one of the n addresses of set (the relay's own, broadcasts). */
+int	sixtofour_v4_listed(const struct in_addr *set, size_t n,
+	    struct in_addr a);
+/*
+ * The directed-broadcast address of each IPv4 prefix among the n of
+ * subnets (RFC 3964 5.3.1: "the relay's subnet broadcast"), into bcast
+ * (at most max, network order); returns how many were written.
+ */
+size_t	sixtofour_subnet_bcasts(const struct conf_prefix *subnets, size_t n,
+	    struct in_addr *bcast, size_t max);
 
 #endif /* JF_SIXTOFOUR_H */

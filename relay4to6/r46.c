@@ -43,22 +43,14 @@ r46_init(struct r46 *r, const struct r46_conf *c,
 {
 	struct frag4_conf	fc;
 	struct in_addr		any;
-	size_t			i;
-	uint32_t		mask;
 
 	memset(r, 0, sizeof(*r));
 	r->conf = *c;
 	r->own[r->nown++] = c->anycast;
 	if (c->unicast.s_addr != INADDR_ANY)
 		r->own[r->nown++] = c->unicast;
-	for (i = 0; i < c->subnets.n && i < CONF_LIST_MAX; i++) {
-		if (c->subnets.p[i].af != AF_INET)
-			continue;
-		mask = c->subnets.p[i].len == 0 ? 0 :
-		    0xffffffffu << (32 - c->subnets.p[i].len);
-		r->bcast[r->nbcast++] =
-		    ntohl(c->subnets.p[i].addr.v4.s_addr) | ~mask;
-	}
+	r->nbcast = sixtofour_subnet_bcasts(c->subnets.p, c->subnets.n,
+	    r->bcast, CONF_LIST_MAX);
 	r->bogon_flags = c->bogon100_64 ? SIXTOFOUR_BOGON_100_64 : 0;
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->native)) {
 		any.s_addr = htonl(SIXTOFOUR_ANYCAST);
@@ -99,34 +91,12 @@ r46_drop(struct r46 *r, enum r46_counter why)
 	return R46_V_DROP;
 }
 
-static int
-r46_is_own(const struct r46 *r, struct in_addr a)
-{
-	size_t	i;
-
-	for (i = 0; i < r->nown; i++)
-		if (r->own[i].s_addr == a.s_addr)
-			return 1;
-	return 0;
-}
-
-static int
-r46_is_bcast(const struct r46 *r, struct in_addr a)
-{
-	uint32_t	h = ntohl(a.s_addr);
-	size_t		i;
-
-	for (i = 0; i < r->nbcast; i++)
-		if (r->bcast[i] == h)
-			return 1;
-	return 0;
-}
-
 /* 1 if a is in one of our own 2002:OWN::/48 prefixes. */
 static int
 r46_is_own6(const struct r46 *r, const struct in6_addr *a)
 {
-	return sixtofour_is_6to4(a) && r46_is_own(r, sixtofour_v4(a));
+	return sixtofour_is_6to4(a) &&
+	    sixtofour_v4_listed(r->own, r->nown, sixtofour_v4(a));
 }
 
 /*
@@ -173,13 +143,13 @@ r46_outer(struct r46 *r, struct tb_pkt *p, struct r46_ctx *x,
 		return r46_drop(r, R46_DROP_IP4_MALFORMED);
 	}
 	if (sixtofour_v4_bogon_noanycast(x->o.dst, r->bogon_flags) ||
-	    r46_is_bcast(r, x->o.dst))
+	    sixtofour_v4_listed(r->bcast, r->nbcast, x->o.dst))
 		return r46_drop(r, R46_DROP_DST_V4_BOGON);
-	if (!r46_is_own(r, x->o.dst))
+	if (!sixtofour_v4_listed(r->own, r->nown, x->o.dst))
 		return r46_drop(r, R46_DROP_DST_V4_NOT_OWN);
 	if (sixtofour_v4_bogon_noanycast(x->o.src, r->bogon_flags))
 		return r46_drop(r, R46_DROP_SRC_V4_BOGON);
-	if (r46_is_bcast(r, x->o.src))
+	if (sixtofour_v4_listed(r->bcast, r->nbcast, x->o.src))
 		return r46_drop(r, R46_DROP_SRC_V4_BROADCAST);
 	if (x->o.proto != IPPROTO_6IN4)
 		return r46_drop(r, R46_DROP_NOT_PROTO41);

@@ -27,7 +27,6 @@ r64_init(struct r64 *r, const struct r64_conf *c,
     const uint8_t seed[IP4_IDGEN_SEED_LEN])
 {
 	size_t		i;
-	uint32_t	mask;
 
 	memset(r, 0, sizeof(*r));
 	r->conf = *c;
@@ -35,14 +34,8 @@ r64_init(struct r64 *r, const struct r64_conf *c,
 	for (i = 0; i < c->relay_addrs.n && r->nown < R64_OWN_MAX; i++)
 		if (c->relay_addrs.p[i].af == AF_INET)
 			r->own[r->nown++] = c->relay_addrs.p[i].addr.v4;
-	for (i = 0; i < c->subnets.n && i < CONF_LIST_MAX; i++) {
-		if (c->subnets.p[i].af != AF_INET)
-			continue;
-		mask = c->subnets.p[i].len == 0 ? 0 :
-		    0xffffffffu << (32 - c->subnets.p[i].len);
-		r->bcast[r->nbcast++] =
-		    ntohl(c->subnets.p[i].addr.v4.s_addr) | ~mask;
-	}
+	r->nbcast = sixtofour_subnet_bcasts(c->subnets.p, c->subnets.n,
+	    r->bcast, CONF_LIST_MAX);
 	r->bogon_flags = c->bogon100_64 ? SIXTOFOUR_BOGON_100_64 : 0;
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->native)) {
 		sixtofour_prefix(c->source, &r->err_src);
@@ -65,29 +58,6 @@ r64_drop(struct r64 *r, enum r64_counter why)
 {
 	counters_inc(&r->cnt, why);
 	return R64_V_DROP;
-}
-
-static int
-r64_is_own(const struct r64 *r, struct in_addr a)
-{
-	size_t	i;
-
-	for (i = 0; i < r->nown; i++)
-		if (r->own[i].s_addr == a.s_addr)
-			return 1;
-	return 0;
-}
-
-static int
-r64_is_bcast(const struct r64 *r, struct in_addr a)
-{
-	uint32_t	h = ntohl(a.s_addr);
-	size_t		i;
-
-	for (i = 0; i < r->nbcast; i++)
-		if (r->bcast[i] == h)
-			return 1;
-	return 0;
 }
 
 /* An ICMPv6 error about p back to its source, written over p. */
@@ -159,9 +129,10 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 	if (sixtofour_is_6to4(&i.src))
 		return r64_drop(r, R64_DROP_SRC_6TO4);
 	v4 = sixtofour_v4(&i.dst);
-	if (sixtofour_v4_bogon(v4, r->bogon_flags) || r64_is_bcast(r, v4))
+	if (sixtofour_v4_bogon(v4, r->bogon_flags) ||
+	    sixtofour_v4_listed(r->bcast, r->nbcast, v4))
 		return r64_drop(r, R64_DROP_DST_V4_BOGON);
-	if (r64_is_own(r, v4))
+	if (sixtofour_v4_listed(r->own, r->nown, v4))
 		return r64_drop(r, R64_DROP_DST_V4_OWN);
 	if (sixtofour_embeds_any(&i.src, r->own, r->nown))
 		return r64_drop(r, R64_DROP_LOOP);

@@ -87,7 +87,7 @@ struct r64 {
 	struct r64_conf		 conf;
 	struct in_addr		 own[R64_OWN_MAX];
 	size_t			 nown;
-	uint32_t		 bcast[CONF_LIST_MAX];	/* host order */
+	struct in_addr		 bcast[CONF_LIST_MAX];
 	size_t			 nbcast;
 	unsigned int		 bogon_flags;
 	struct in6_addr		 err_src;

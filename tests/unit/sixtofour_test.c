@@ -156,6 +156,28 @@ START_TEST(test_embeds_any)
 }
 END_TEST
 
+START_TEST(test_subnet_bcasts)
+{
+	struct conf_prefix	sub[4];
+	struct in_addr		b[4];
+
+	ck_assert_int_eq(conf_parse_prefix("203.0.113.0/24", &sub[0]), 0);
+	ck_assert_int_eq(conf_parse_prefix("2001:db8::/32", &sub[1]), 0);
+	ck_assert_int_eq(conf_parse_prefix("198.51.100.128/25", &sub[2]), 0);
+	ck_assert_int_eq(conf_parse_prefix("192.0.2.7/32", &sub[3]), 0);
+	/* IPv6 prefixes are skipped; /32 is its own "broadcast". */
+	ck_assert_uint_eq(sixtofour_subnet_bcasts(sub, 4, b, 4), 3);
+	ck_assert_uint_eq(b[0].s_addr, tp_a4("203.0.113.255").s_addr);
+	ck_assert_uint_eq(b[1].s_addr, tp_a4("198.51.100.255").s_addr);
+	ck_assert_uint_eq(b[2].s_addr, tp_a4("192.0.2.7").s_addr);
+	/* Never more than max. */
+	ck_assert_uint_eq(sixtofour_subnet_bcasts(sub, 4, b, 1), 1);
+	ck_assert(sixtofour_v4_listed(b, 3, tp_a4("198.51.100.255")));
+	ck_assert(!sixtofour_v4_listed(b, 3, tp_a4("198.51.100.254")));
+	ck_assert(!sixtofour_v4_listed(b, 0, tp_a4("203.0.113.255")));
+}
+END_TEST
+
 static Suite *
 sixtofour_suite(void)
 {
@@ -168,6 +190,7 @@ sixtofour_suite(void)
 	tcase_add_test(tc, test_v6_sanity);
 	tcase_add_test(tc, test_embedded_forms);
 	tcase_add_test(tc, test_embeds_any);
+	tcase_add_test(tc, test_subnet_bcasts);
 	suite_add_tcase(s, tc);
 	return s;
 }
