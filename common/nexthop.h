@@ -71,5 +71,62 @@ int	nexthop_refresh(struct nexthop *, int nlfd);
 int	nexthop_take_kick(struct nexthop *);
 /* "REACHABLE", "STALE", ... "none" (status lines). */
 const char *nexthop_state_name(uint16_t nud_state);
+/*
+ * One status line's worth: "gw 192.0.2.1 mac 02:00:5e:00:53:01 REACHABLE
+ * usable" (or "no gateway").  Returns buf.
+ */
+const char *nexthop_format(const struct nexthop *, char *buf, size_t len);
+
+/*
+ * The pure half: parsers of one recv() buffer of netlink replies (several
+ * nlmsghdr), no system call, used by nexthop_refresh, the unit tests and
+ * the fuzzer.  Messages whose seq or portid are not the query's are
+ * skipped (a late answer to an earlier request).  Each returns
+ *   NEXTHOP_PARSE_MORE  the dump goes on in the next buffer,
+ *   NEXTHOP_PARSE_DONE  NLMSG_DONE (or an ACK) ended it,
+ *   NEXTHOP_PARSE_BAD   a length that does not fit, NLMSG_ERROR/OVERRUN
+ * and accumulates what it found into the answer across buffers.
+ */
+#define NEXTHOP_PARSE_BAD	(-1)
+#define NEXTHOP_PARSE_MORE	0
+#define NEXTHOP_PARSE_DONE	1
+
+/* The usable neighbour states (REACHABLE STALE DELAY PROBE PERMANENT NOARP). */
+#define NEXTHOP_NUD_USABLE	(0x02 | 0x04 | 0x08 | 0x10 | 0x80 | 0x40)
+
+struct nexthop_query {
+	uint32_t	seq;		/* of our request */
+	uint32_t	portid;		/* our socket's; 0: any */
+	int		family;		/* AF_INET or AF_INET6 */
+	unsigned int	ifindex;
+	uint8_t		gw[NEXTHOP_ADDR_MAX];	/* neighbour: whose entry */
+};
+
+struct nexthop_answer {
+	int		found;
+	int		nlerr;		/* NLMSG_ERROR's errno, 0: none */
+	uint32_t	priority;	/* route: RTA_PRIORITY of the best */
+	uint8_t		gw[NEXTHOP_ADDR_MAX];	/* route: its gateway */
+	uint8_t		mac[NEXTHOP_MAC_LEN];	/* neighbour: NDA_LLADDR */
+	int		has_mac;
+	uint16_t	nud_state;	/* neighbour: NUD_* */
+};
+
+/*
+ * RTM_NEWROUTE messages of a dump: the main table's unicast default route
+ * (dst_len 0) with a gateway through q->ifindex (RTA_OIF, or a nexthop of
+ * RTA_MULTIPATH); of several, the lowest RTA_PRIORITY.
+ */
+int	nexthop_parse_routes(const void *buf, size_t len,
+	    const struct nexthop_query *q, struct nexthop_answer *a);
+/* RTM_NEWNEIGH messages: the entry of q->gw on q->ifindex. */
+int	nexthop_parse_neigh(const void *buf, size_t len,
+	    const struct nexthop_query *q, struct nexthop_answer *a);
+/* The requests (wbuf): a route dump of q->family, a neighbour dump of
+ * q->family on q->ifindex.  Length written, 0 if cap is too small. */
+size_t	nexthop_build_route_dump(void *buf, size_t cap,
+	    const struct nexthop_query *q);
+size_t	nexthop_build_neigh_dump(void *buf, size_t cap,
+	    const struct nexthop_query *q);
 
 #endif /* JF_NEXTHOP_H */
