@@ -14,6 +14,7 @@
 #include "inet.h"
 #include "log.h"
 #include "pbuf.h"
+#include "pktout.h"
 #include "tunbatch.h"
 #include "uring_io.h"
 
@@ -26,6 +27,9 @@
 /* Fewest reads posted in one round: each empty one costs an attempt. */
 #define TB_URING_WANT_MIN	8
 #define TB_UD_WRITE		(1ULL << 63)
+/* With TB_UD_WRITE: a SENDMSG on the pktout socket, not a TUN write. */
+#define TB_UD_PKTOUT		(1ULL << 62)
+#define TB_UD_PKT		(~(TB_UD_WRITE | TB_UD_PKTOUT))
 /* Where raw output finds the addresses (RFC 791, RFC 8200). */
 #define TB_IP4_DST		16
 #define TB_IP6_SRC		8
@@ -59,6 +63,7 @@ static size_t	tunbatch_service_uring(struct tunbatch *, uint64_t);
 static size_t	tunbatch_service_rw(struct tunbatch *, uint64_t);
 static size_t	tunbatch_service_fill(struct tunbatch *, uint64_t);
 static size_t	tunbatch_decide_rw(struct tunbatch *, size_t, uint64_t);
+static void	tunbatch_pktout_flush(struct tunbatch *, size_t);
 
 static enum tb_io
 tunbatch_io_wanted(enum tb_io io)
@@ -120,6 +125,9 @@ tunbatch_free(struct tunbatch *tb)
 	tb->raw4 = tb->raw6 = -1;
 	free(tb->rawmsg);
 	tb->rawmsg = NULL;
+	free(tb->pomsg);
+	tb->pomsg = NULL;
+	tb->po = NULL;
 	free(tb->arena);
 	tb->arena = NULL;
 }
@@ -175,9 +183,20 @@ tunbatch_open_raw(struct tunbatch *tb)
 	return 0;
 }
 
+int
+tunbatch_open_packet(struct tunbatch *tb, struct pktout *po)
+{
+	if ((tb->pomsg = calloc(2 * tb->batch, sizeof(*tb->pomsg))) == NULL)
+		return -1;
+	tb->po = po;
+	return 0;
+}
+
 const char *
 tunbatch_output_name(const struct tunbatch *tb)
 {
+	if (tb->po != NULL)
+		return "packet";
 	return tb->raw4 != -1 ? "raw" : "tun";
 }
 
@@ -254,6 +273,40 @@ tunbatch_raw_failed(struct tunbatch *tb, size_t i, int err)
 	tb->stats.write_errors++;
 }
 
+/*
+ * The driver refused a packet output send with err.  Where the kernel
+ * path can do better (longer than the device takes, the link went down
+ * or away), the packet goes into the TUN after all, as with raw output;
+ * anything else (e.g. ENOBUFS: the device queue is full) is a write
+ * error.  Rare: one write() here is fine.
+ */
+static void
+tunbatch_pktout_failed(struct tunbatch *tb, size_t i, int err)
+{
+	const struct tb_pkt	*p = &tb->pkt[i];
+
+	if (err == EMSGSIZE || err == ENETDOWN || err == ENXIO) {
+		tb->stats.raw_tun_fallback++;
+		tb->stats.syscalls++;
+		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len) {
+			tb->stats.tx++;
+			return;
+		}
+	}
+	tb->stats.write_errors++;
+}
+
+/* The kernel path of packet output, read/write back end: one write. */
+static void
+tunbatch_tun_write(struct tunbatch *tb, const struct tb_pkt *p)
+{
+	tb->stats.syscalls++;
+	if (write(tb->fd, p->data, p->len) == (ssize_t)p->len)
+		tb->stats.tx++;
+	else
+		tb->stats.write_errors++;
+}
+
 const char *
 tunbatch_io_name(const struct tunbatch *tb)
 {
@@ -323,16 +376,26 @@ tunbatch_uring_reap(struct tunbatch *tb, int *refused)
 {
 	const struct io_uring_cqe	*cqe;
 	struct tb_pkt			*p;
-	size_t				 n = 0;
+	size_t				 n = 0, i;
 
 	while ((cqe = uring_cqe_peek(tb->ring)) != NULL) {
-		p = &tb->pkt[cqe->user_data & ~TB_UD_WRITE];
-		if (cqe->user_data & TB_UD_WRITE) {
+		i = cqe->user_data & TB_UD_PKT;
+		p = &tb->pkt[i];
+		if (cqe->user_data & TB_UD_PKTOUT) {
+			/* What pktout_send would count. */
+			if (cqe->res >= 0 && (size_t)cqe->res == p->len) {
+				tb->stats.tx++;
+				tb->po->stats.sent++;
+			} else if (cqe->res < 0) {
+				tb->po->stats.send_errors++;
+				tunbatch_pktout_failed(tb, i, -cqe->res);
+			} else
+				tb->stats.write_errors++;
+		} else if (cqe->user_data & TB_UD_WRITE) {
 			if (cqe->res >= 0 && (size_t)cqe->res == p->len)
 				tb->stats.tx++;
 			else if (tb->raw4 != -1 && cqe->res < 0)
-				tunbatch_raw_failed(tb,
-				    cqe->user_data & ~TB_UD_WRITE, -cqe->res);
+				tunbatch_raw_failed(tb, i, -cqe->res);
 			else
 				tb->stats.write_errors++;
 		} else if (cqe->res > 0) {
@@ -347,13 +410,26 @@ tunbatch_uring_reap(struct tunbatch *tb, int *refused)
 	return n;
 }
 
-/* Queue the output of packet i: a TUN write or a raw sendmsg. */
+/*
+ * Queue the output of packet i: a TUN write, a raw sendmsg, or a packet
+ * output sendmsg (a TUN write when pktout leaves it to the kernel).  The
+ * SQEs run in the order queued, so both paths keep the batch's order.
+ */
 static int
 tunbatch_uring_queue_out(struct tunbatch *tb, size_t i)
 {
 	struct tb_pkt		*p = &tb->pkt[i];
 	struct tb_rawmsg	*m;
+	struct pktout_msg	*pm;
 
+	if (tb->po != NULL) {
+		pm = &tb->pomsg[i];
+		if (pktout_prepare(tb->po, pm, p->data, p->len)) {
+			pm->cookie = i;
+			return uring_queue_sendmsg(tb->ring, tb->po->fd,
+			    &pm->mm.msg_hdr, TB_UD_WRITE | TB_UD_PKTOUT | i);
+		}
+	}
 	if (tb->raw4 == -1)
 		return uring_queue_rw(tb->ring, IORING_OP_WRITE, p->data,
 		    (unsigned int)p->len, 0, TB_UD_WRITE | i);
@@ -512,6 +588,19 @@ tunbatch_decide_rw(struct tunbatch *tb, size_t n, uint64_t now_ms)
 		p = &tb->pkt[i];
 		if (!tb->verdict(tb->arg, now_ms, p))
 			continue;
+		if (tb->po != NULL) {
+			if (pktout_prepare(tb->po, &tb->pomsg[m], p->data,
+			    p->len)) {
+				tb->pomsg[m++].cookie = i;
+				continue;
+			}
+			/* The kernel path, behind the sends before it. */
+			if (m > 0)
+				tunbatch_pktout_flush(tb, m);
+			m = 0;
+			tunbatch_tun_write(tb, p);
+			continue;
+		}
 		if (tb->raw4 != -1) {
 			if (tunbatch_raw_prepare(tb, &tb->rawmsg[m], i) == 0)
 				m++;
@@ -520,15 +609,34 @@ tunbatch_decide_rw(struct tunbatch *tb, size_t n, uint64_t now_ms)
 			continue;
 		}
 		/* A TUN write takes one packet; a full queue drops it. */
-		tb->stats.syscalls++;
-		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len)
-			tb->stats.tx++;
-		else
-			tb->stats.write_errors++;
+		tunbatch_tun_write(tb, p);
 	}
-	if (m > 0)
+	if (m > 0 && tb->po != NULL)
+		tunbatch_pktout_flush(tb, m);
+	else if (m > 0)
 		tunbatch_raw_flush(tb, m);
 	return n;
+}
+
+/*
+ * Packet output of the m packets prepared in tb->pomsg: one sendmmsg
+ * (pktout_send) for all of them, again past a refused one.
+ */
+static void
+tunbatch_pktout_flush(struct tunbatch *tb, size_t m)
+{
+	uint64_t	calls = tb->po->stats.syscalls;
+	size_t		k = 0, sent;
+	int		err = 0;
+
+	while (k < m) {
+		sent = pktout_send(tb->po, &tb->pomsg[k], m - k, &err);
+		tb->stats.tx += sent;
+		k += sent;
+		if (k < m)
+			tunbatch_pktout_failed(tb, tb->pomsg[k++].cookie, err);
+	}
+	tb->stats.syscalls += tb->po->stats.syscalls - calls;
 }
 
 void

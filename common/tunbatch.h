@@ -38,6 +38,18 @@
  *		  With io_uring the sends are SENDMSG SQEs in the same enter
  *		  as the next reads; with read/write one sendmmsg per family
  *		  per batch.
+ *   packet	  (tunbatch_open_packet) the kept packets go to the output
+ *		  interface's driver through the caller's pktout (pktout.h):
+ *		  an AF_PACKET socket, addressed to the family's next hop, no
+ *		  route lookup, no forwarding, no netfilter, no qdisc.  What
+ *		  pktout_prepare leaves to the kernel (no usable next hop, the
+ *		  once-per-refresh kick, longer than the MTU) is written into
+ *		  the TUN, in order with the others; a send the driver refuses
+ *		  with EMSGSIZE, ENETDOWN or ENXIO too (raw_tun_fallback).
+ *		  With io_uring the sends are SENDMSG SQEs on the pktout
+ *		  socket (tunbatch then counts them into the pktout's stats,
+ *		  as pktout_send does); with read/write one sendmmsg per
+ *		  batch (pktout_send).
  *
  * One tunbatch serves one fd, from one thread (the one that called
  * tunbatch_init: the ring is single-issuer): with IFF_MULTI_QUEUE, each
@@ -82,7 +94,8 @@ struct tb_stats {
 	uint64_t	read_errors;
 	uint64_t	write_errors;
 	uint64_t	syscalls;	/* read/write/io_uring_enter made */
-	uint64_t	raw_tun_fallback; /* raw send refused, TUN instead */
+	uint64_t	raw_tun_fallback; /* raw/packet send refused, TUN
+					     instead */
 };
 
 enum tb_io {
@@ -93,6 +106,8 @@ enum tb_io {
 
 struct uring;
 struct tb_rawmsg;
+struct pktout;
+struct pktout_msg;
 
 struct tunbatch {
 	int		 fd;
@@ -106,6 +121,8 @@ struct tunbatch {
 	int		 raw4;		/* -1: output into the TUN */
 	int		 raw6;
 	struct tb_rawmsg *rawmsg;	/* one per tb_pkt, raw output only */
+	struct pktout	*po;		/* packet output: the caller's */
+	struct pktout_msg *pomsg;	/* one per tb_pkt, packet output only */
 	tb_fill_fn	 fill;		/* NULL: read packets from fd */
 	void		*fill_arg;
 	uint8_t		*arena;
@@ -131,12 +148,19 @@ void	tunbatch_free(struct tunbatch *);
  */
 int	tunbatch_open_raw(struct tunbatch *);
 /*
+ * Send kept packets through po (open, owned and refreshed by the caller,
+ * who may share it between the tunbatches of one thread) instead of
+ * writing them into the TUN; the TUN stays the kernel path (see above).
+ * -1 on ENOMEM.
+ */
+int	tunbatch_open_packet(struct tunbatch *, struct pktout *po);
+/*
  * Take packets from fill instead of reading the fd (which stays the
  * output).  Same verdicts, same output, same stats; the event to watch
  * is then the input's (e.g. the pktring socket).
  */
 void	tunbatch_set_input(struct tunbatch *, tb_fill_fn, void *arg);
-/* "tun" or "raw": where kept packets go (status lines). */
+/* "tun", "raw" or "packet": where kept packets go (status lines). */
 const char *tunbatch_output_name(const struct tunbatch *);
 /* "uring" or "rw": the back end in use (status lines). */
 const char *tunbatch_io_name(const struct tunbatch *);

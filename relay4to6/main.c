@@ -9,7 +9,9 @@
  *
  * fds: the TUN (EV_READ|EV_PERSIST -> tunbatch), the control socket
  * (daemon.h), signals.  A one-second timer expires IPv4 fragments.
- * Privileges are dropped after the TUN and the control socket are open.
+ * Output packet adds an AF_PACKET socket on OutputInterface and a netlink
+ * socket (pktout.h), refreshed by another one-second timer.  Privileges
+ * are dropped after the TUN and the sockets are open.
  */
 #include <sys/random.h>
 #include <arpa/inet.h>
@@ -24,6 +26,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "log.h"
+#include "pktout.h"
 #include "pktring.h"
 #include "privdrop.h"
 #include "relay_io.h"
@@ -46,7 +49,9 @@ static struct tunbatch		tb;
 /* Input packet: the ring and the tunbatch it feeds (output: the TUN). */
 static struct tunbatch		tbp;
 static struct pktring		ring;
-static struct relay_io		io = { &tb, &tbp, &ring, 0 };
+/* Output packet: one pktout for both tunbatches (the TUN: kernel path). */
+static struct pktout		po;
+static struct relay_io		io = { &tb, &tbp, &ring, 0, NULL };
 
 static void
 r46_status(void *arg, struct ctl_reply *rep)
@@ -81,6 +86,9 @@ r46_input_packet_open(const struct r46_conf *c, int tunfd)
 		fatal("tunbatch");
 	if (c->output == R46_OUTPUT_RAW && tunbatch_open_raw(&tbp) == -1)
 		fatal("raw output sockets");
+	if (c->output == R46_OUTPUT_PACKET &&
+	    tunbatch_open_packet(&tbp, &po) == -1)
+		fatal("packet output");
 	tunbatch_set_input(&tbp, pktring_fill, &ring);
 }
 
@@ -91,7 +99,7 @@ main(int argc, char *argv[])
 	struct daemon		 d;
 	struct r46_conf		 cfg;
 	struct tun_dev		 tun;
-	struct event		*ev_tun, *ev_pkt = NULL, *ev_tick;
+	struct event		*ev_tun, *ev_pkt = NULL, *ev_tick, *ev_po = NULL;
 	struct timeval		 sec = { 1, 0 };
 	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
 	char			 abuf[INET_ADDRSTRLEN];
@@ -113,6 +121,14 @@ main(int argc, char *argv[])
 	/* Raw sockets need CAP_NET_RAW, only to open them. */
 	if (cfg.output == R46_OUTPUT_RAW && tunbatch_open_raw(&tb) == -1)
 		fatal("raw output sockets");
+	/* So does the packet socket; the netlink reads need nothing. */
+	if (cfg.output == R46_OUTPUT_PACKET) {
+		relay_io_pktout_open(&po, o.conf_path, cfg.output_if,
+		    cfg.output_gw4, &cfg.output_gw6);
+		if (tunbatch_open_packet(&tb, &po) == -1)
+			fatal("packet output");
+		io.po = &po;
+	}
 	if (cfg.input == R46_INPUT_PACKET)
 		r46_input_packet_open(&cfg, tun.fd);
 	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r46_status, &eng, NULL,
@@ -133,6 +149,10 @@ main(int argc, char *argv[])
 		fatalx("event setup");
 	log_info("relaying on %s, anycast %s", tun.name,
 	    inet_ntop(AF_INET, &cfg.anycast, abuf, sizeof(abuf)));
+	if (io.po != NULL && ((ev_po = event_new(d.base, -1, EV_PERSIST,
+	    relay_io_pktout_tick, &po)) == NULL ||
+	    event_add(ev_po, &sec) == -1))
+		fatalx("event setup");
 	daemon_ready(&d);
 	daemon_run(&d);
 
@@ -144,6 +164,10 @@ main(int argc, char *argv[])
 		pktring_close(&ring);
 	}
 	tunbatch_free(&tb);
+	if (ev_po != NULL) {
+		event_free(ev_po);
+		pktout_close(&po);
+	}
 	tun_close(&tun);
 	r46_free(&eng);
 	daemon_fini(&d);

@@ -73,6 +73,9 @@ struct r46_conf {
 	int			output;		/* enum r46_output */
 	int			input;		/* enum r46_input */
 	char			input_if[CONF_STR_MAX];
+	char			output_if[CONF_STR_MAX];	/* Output packet */
+	struct in_addr		output_gw4;	/* 0.0.0.0: default route's */
+	struct in6_addr		output_gw6;	/* ::: default route's */
 	uint32_t		frag_max_bytes;
 	uint32_t		frag_max_datagrams;
 	uint32_t		frag_timeout;	/* seconds */
@@ -81,10 +84,11 @@ struct r46_conf {
 	uint32_t		ttl;		/* of replies we originate */
 };
 
-/* Where relayed packets go (tunbatch.h): Output tun|raw. */
+/* Where relayed packets go (tunbatch.h): Output tun|raw|packet. */
 enum r46_output {
 	R46_OUTPUT_TUN,
-	R46_OUTPUT_RAW
+	R46_OUTPUT_RAW,
+	R46_OUTPUT_PACKET	/* pktout.h on output_if */
 };
 
 /* Where packets come from: the TUN, or a pktring on input_if. */

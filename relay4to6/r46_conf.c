@@ -14,6 +14,7 @@
 
 #include "frag4.h"
 #include "r46.h"
+#include "relay_io.h"
 #include "sixtofour.h"
 
 #define K(name, type, field, dflt, req, min, max, help) \
@@ -24,7 +25,7 @@
 	    choices, help }
 
 /* Same order as enum r46_output. */
-static const char *const r46_outputs[] = { "tun", "raw", NULL };
+static const char *const r46_outputs[] = { "tun", "raw", "packet", NULL };
 /* Same order as enum r46_input. */
 static const char *const r46_inputs[] = { "tun", "packet", NULL };
 
@@ -51,11 +52,18 @@ const struct conf_key r46_conf_keys[] = {
 	K("Batch", CONF_U32, batch, "64", 0, 1, TB_BATCH_MAX,
 	    "packets read per wakeup"),
 	E("Output", output, "tun", r46_outputs,
-	    "tun: write packets back into the TUN; raw: send them on raw sockets"),
+	    "tun: write packets back into the TUN; raw: send them on raw "
+	    "sockets; packet: hand them to OutputInterface's driver"),
 	E("Input", input, "tun", r46_inputs,
 	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface"),
 	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
 	    "ingress interface of Input packet (needs an ingress drop rule)"),
+	K("OutputInterface", CONF_STR, output_if, "", 0, 0, 0,
+	    "egress interface of Output packet"),
+	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,
+	    "Output packet: IPv4 next hop (0.0.0.0: the default route's)"),
+	K("OutputGateway6", CONF_IPV6, output_gw6, "::", 0, 0, 0,
+	    "Output packet: IPv6 next hop (::: the default route's)"),
 	K("FragMaxBytes", CONF_U32, frag_max_bytes, "1048576", 0, 1500,
 	    256 * 1024 * 1024, "IPv4 reassembly memory"),
 	K("FragMaxDatagrams", CONF_U32, frag_max_datagrams, "64", 0, 1, 65536,
@@ -76,6 +84,39 @@ r46_conf_fail(const char *file, const char *key, char *err, size_t errlen,
     const char *why)
 {
 	return conf_fail(err, errlen, file, key, 1, "%s", why);
+}
+
+/* Output packet and its keys go together. */
+static int
+r46_conf_check_output(const char *file, const struct r46_conf *c,
+    char *err, size_t errlen)
+{
+	const char	*why;
+
+	if (c->output == R46_OUTPUT_PACKET && c->output_if[0] == '\0')
+		return r46_conf_fail(file, "Output", err, errlen,
+		    "packet needs OutputInterface");
+	if (c->output != R46_OUTPUT_PACKET) {
+		if (c->output_if[0] != '\0')
+			return r46_conf_fail(file, "OutputInterface", err,
+			    errlen, "only with Output packet");
+		if (c->output_gw4.s_addr != INADDR_ANY)
+			return r46_conf_fail(file, "OutputGateway4", err,
+			    errlen, "only with Output packet");
+		if (!IN6_IS_ADDR_UNSPECIFIED(&c->output_gw6))
+			return r46_conf_fail(file, "OutputGateway6", err,
+			    errlen, "only with Output packet");
+	}
+	if (strlen(c->output_if) >= IFNAMSIZ)
+		return r46_conf_fail(file, "OutputInterface", err, errlen,
+		    "interface name too long");
+	if ((why = relay_io_gateway4_bad(c->output_gw4)) != NULL)
+		return r46_conf_fail(file, "OutputGateway4", err, errlen,
+		    why);
+	if ((why = relay_io_gateway6_bad(&c->output_gw6)) != NULL)
+		return r46_conf_fail(file, "OutputGateway6", err, errlen,
+		    why);
+	return 0;
 }
 
 int
@@ -110,5 +151,5 @@ r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 	if (strlen(c->input_if) >= IFNAMSIZ)
 		return r46_conf_fail(file, "InputInterface", err, errlen,
 		    "interface name too long");
-	return 0;
+	return r46_conf_check_output(file, c, err, errlen);
 }

@@ -8,7 +8,9 @@
  * errors (Time Exceeded, Packet Too Big) go back the same way as IPv6.
  *
  * fds: the TUN (EV_READ|EV_PERSIST -> tunbatch), the control socket
- * (daemon.h), signals.  Privileges are dropped once both are open.
+ * (daemon.h), signals.  Output packet adds an AF_PACKET socket on
+ * OutputInterface and a netlink socket (pktout.h), refreshed by a
+ * one-second timer.  Privileges are dropped once all are open.
  */
 #include <sys/random.h>
 #include <arpa/inet.h>
@@ -20,6 +22,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "pktout.h"
 #include "pktring.h"
 #include "privdrop.h"
 #include "relay_io.h"
@@ -36,7 +39,9 @@ static struct tunbatch		tb;
 /* Input packet: the ring and the tunbatch it feeds (output: the TUN). */
 static struct tunbatch		tbp;
 static struct pktring		ring;
-static struct relay_io		io = { &tb, &tbp, &ring, 0 };
+/* Output packet: one pktout for both tunbatches (the TUN: kernel path). */
+static struct pktout		po;
+static struct relay_io		io = { &tb, &tbp, &ring, 0, NULL };
 
 static void
 r64_status(void *arg, struct ctl_reply *rep)
@@ -70,6 +75,9 @@ r64_input_packet_open(const struct r64_conf *c, int tunfd)
 		fatal("tunbatch");
 	if (c->output == R64_OUTPUT_RAW && tunbatch_open_raw(&tbp) == -1)
 		fatal("raw output sockets");
+	if (c->output == R64_OUTPUT_PACKET &&
+	    tunbatch_open_packet(&tbp, &po) == -1)
+		fatal("packet output");
 	tunbatch_set_input(&tbp, pktring_fill, &ring);
 }
 
@@ -80,7 +88,8 @@ main(int argc, char *argv[])
 	struct daemon		 d;
 	struct r64_conf		 cfg;
 	struct tun_dev		 tun;
-	struct event		*ev_tun, *ev_pkt = NULL;
+	struct event		*ev_tun, *ev_pkt = NULL, *ev_po = NULL;
+	struct timeval		 po_sec = { 1, 0 };
 	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
 	char			 abuf[INET_ADDRSTRLEN];
 
@@ -100,6 +109,14 @@ main(int argc, char *argv[])
 	/* Raw sockets need CAP_NET_RAW, only to open them. */
 	if (cfg.output == R64_OUTPUT_RAW && tunbatch_open_raw(&tb) == -1)
 		fatal("raw output sockets");
+	/* So does the packet socket; the netlink reads need nothing. */
+	if (cfg.output == R64_OUTPUT_PACKET) {
+		relay_io_pktout_open(&po, o.conf_path, cfg.output_if,
+		    cfg.output_gw4, &cfg.output_gw6);
+		if (tunbatch_open_packet(&tb, &po) == -1)
+			fatal("packet output");
+		io.po = &po;
+	}
 	if (cfg.input == R64_INPUT_PACKET)
 		r64_input_packet_open(&cfg, tun.fd);
 	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r64_status, &eng, NULL,
@@ -118,6 +135,10 @@ main(int argc, char *argv[])
 		fatalx("event setup");
 	log_info("relaying on %s, source %s", tun.name,
 	    inet_ntop(AF_INET, &cfg.source, abuf, sizeof(abuf)));
+	if (io.po != NULL && ((ev_po = event_new(d.base, -1, EV_PERSIST,
+	    relay_io_pktout_tick, &po)) == NULL ||
+	    event_add(ev_po, &po_sec) == -1))
+		fatalx("event setup");
 	daemon_ready(&d);
 	daemon_run(&d);
 
@@ -128,6 +149,10 @@ main(int argc, char *argv[])
 		pktring_close(&ring);
 	}
 	tunbatch_free(&tb);
+	if (ev_po != NULL) {
+		event_free(ev_po);
+		pktout_close(&po);
+	}
 	tun_close(&tun);
 	r64_free(&eng);
 	daemon_fini(&d);

@@ -55,14 +55,18 @@ struct r64_conf {
 	int			output;		/* enum r64_output */
 	int			input;		/* enum r64_input */
 	char			input_if[CONF_STR_MAX];
+	char			output_if[CONF_STR_MAX];	/* Output packet */
+	struct in_addr		output_gw4;	/* 0.0.0.0: default route's */
+	struct in6_addr		output_gw6;	/* ::: default route's */
 	uint32_t		icmp_rate;
 	uint32_t		icmp_burst;
 };
 
-/* Where relayed packets go (tunbatch.h): Output tun|raw. */
+/* Where relayed packets go (tunbatch.h): Output tun|raw|packet. */
 enum r64_output {
 	R64_OUTPUT_TUN,
-	R64_OUTPUT_RAW
+	R64_OUTPUT_RAW,
+	R64_OUTPUT_PACKET	/* pktout.h on output_if */
 };
 
 /* Where packets come from: the TUN, or a pktring on input_if. */

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "r64.h"
+#include "relay_io.h"
 #include "sixtofour.h"
 
 #define K(name, type, field, dflt, req, min, max, help) \
@@ -24,7 +25,7 @@
 	    choices, help }
 
 /* Same order as enum r64_output. */
-static const char *const r64_outputs[] = { "tun", "raw", NULL };
+static const char *const r64_outputs[] = { "tun", "raw", "packet", NULL };
 /* Same order as enum r64_input. */
 static const char *const r64_inputs[] = { "tun", "packet", NULL };
 
@@ -55,11 +56,18 @@ const struct conf_key r64_conf_keys[] = {
 	K("Batch", CONF_U32, batch, "64", 0, 1, TB_BATCH_MAX,
 	    "packets read per wakeup"),
 	E("Output", output, "tun", r64_outputs,
-	    "tun: write packets back into the TUN; raw: send them on raw sockets"),
+	    "tun: write packets back into the TUN; raw: send them on raw "
+	    "sockets; packet: hand them to OutputInterface's driver"),
 	E("Input", input, "tun", r64_inputs,
 	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface"),
 	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
 	    "ingress interface of Input packet (needs an ingress drop rule)"),
+	K("OutputInterface", CONF_STR, output_if, "", 0, 0, 0,
+	    "egress interface of Output packet"),
+	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,
+	    "Output packet: IPv4 next hop (0.0.0.0: the default route's)"),
+	K("OutputGateway6", CONF_IPV6, output_gw6, "::", 0, 0, 0,
+	    "Output packet: IPv6 next hop (::: the default route's)"),
 	K("IcmpRate", CONF_U32, icmp_rate, "100", 0, 1, 1000000,
 	    "ICMPv6 errors per second"),
 	K("IcmpBurst", CONF_U32, icmp_burst, "50", 0, 1, 1000000,
@@ -72,6 +80,39 @@ r64_conf_fail(const char *file, const char *key, char *err, size_t errlen,
     const char *why)
 {
 	return conf_fail(err, errlen, file, key, 1, "%s", why);
+}
+
+/* Output packet and its keys go together. */
+static int
+r64_conf_check_output(const char *file, const struct r64_conf *c,
+    char *err, size_t errlen)
+{
+	const char	*why;
+
+	if (c->output == R64_OUTPUT_PACKET && c->output_if[0] == '\0')
+		return r64_conf_fail(file, "Output", err, errlen,
+		    "packet needs OutputInterface");
+	if (c->output != R64_OUTPUT_PACKET) {
+		if (c->output_if[0] != '\0')
+			return r64_conf_fail(file, "OutputInterface", err,
+			    errlen, "only with Output packet");
+		if (c->output_gw4.s_addr != INADDR_ANY)
+			return r64_conf_fail(file, "OutputGateway4", err,
+			    errlen, "only with Output packet");
+		if (!IN6_IS_ADDR_UNSPECIFIED(&c->output_gw6))
+			return r64_conf_fail(file, "OutputGateway6", err,
+			    errlen, "only with Output packet");
+	}
+	if (strlen(c->output_if) >= IFNAMSIZ)
+		return r64_conf_fail(file, "OutputInterface", err, errlen,
+		    "interface name too long");
+	if ((why = relay_io_gateway4_bad(c->output_gw4)) != NULL)
+		return r64_conf_fail(file, "OutputGateway4", err, errlen,
+		    why);
+	if ((why = relay_io_gateway6_bad(&c->output_gw6)) != NULL)
+		return r64_conf_fail(file, "OutputGateway6", err, errlen,
+		    why);
+	return 0;
 }
 
 int
@@ -105,5 +146,5 @@ r64_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 	if (strlen(c->input_if) >= IFNAMSIZ)
 		return r64_conf_fail(file, "InputInterface", err, errlen,
 		    "interface name too long");
-	return 0;
+	return r64_conf_check_output(file, c, err, errlen);
 }

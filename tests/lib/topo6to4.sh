@@ -43,7 +43,10 @@ TOPO_R46_PID=""
 TOPO_R64_PID=""
 TOPO_SITE_PID=""
 # TOPO_PIN_R46 / TOPO_PIN_R64: "taskset -c N" prefixes (bench pins relays).
-# TOPO_OUTPUT: the relays' Output key (tun or raw; empty: their default).
+# TOPO_OUTPUT: the relays' Output key (tun, raw or packet; empty: their
+#   default).  packet: relay4to6 sends on r46's eth6 (to the IPv6 default
+#   route's gateway, 2001:db8:46::2: the route is added then), relay6to4
+#   on r64's eth4 (IPv4 default route via 203.0.113.5).
 # TOPO_INPUT: the relays' Input key (tun or packet; empty: their default).
 #   packet: relay4to6 reads from a ring on r46's eth4, relay6to4 on r64's
 #   eth6, and an nft netdev ingress rule there drops the kernel's own
@@ -129,6 +132,7 @@ InterfaceName $TOPO_R46_TUN
 ControlSocket $TOPO_R46_CTL
 EOF
 	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
+	[ "${TOPO_OUTPUT:-}" != packet ] || echo "OutputInterface eth6"
 	[ "${TOPO_INPUT:-}" != packet ] || printf 'Input packet\nInputInterface eth4\n'
 }
 
@@ -167,12 +171,16 @@ ControlSocket $TOPO_R64_CTL
 SourceAddress $TOPO_R64_SRC
 EOF
 	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
+	[ "${TOPO_OUTPUT:-}" != packet ] || echo "OutputInterface eth4"
 	[ "${TOPO_INPUT:-}" != packet ] || printf 'Input packet\nInputInterface eth6\n'
 }
 
 topo6to4_start_r46() {
 	topo6to4_conf_r46 >"$T/r46.conf"
 	topo6to4_quiet_tuns r46
+	# Output packet follows the default route's gateway.
+	[ "${TOPO_OUTPUT:-}" != packet ] ||
+		ns_exec r46 ip -6 route replace default via 2001:db8:46::2 dev eth6
 	# shellcheck disable=SC2086
 	ns_bg r46 $TOPO_PIN_R46 "$BUILD/relay4to6" -f -c "$T/r46.conf"
 	TOPO_R46_PID=$NS_LAST_PID

@@ -14,16 +14,25 @@
 # case with AF_PACKET from both namespaces, reads the relays' counters on
 # their control sockets, and checks the exact bytes that come out.
 #
-# Each case runs under both output modes of the relays (Output tun, then
-# Output raw; CRAFTED_OUTPUTS picks): the same relays are restarted with
-# the other mode in the same namespaces.  Then both again with Input
-# packet (CRAFTED_INPUTS picks; default "tun packet"): the relays read
-# from packet rings on eth4 and eth6 and nft netdev ingress rules there
-# drop the kernel's copy of the relays' packets, so each case must give
-# the same counters and bytes from the ring as from the TUN.  With raw output the packets
-# skip the kernel's forwarding hop out of the relay host, so TTL and hop
-# limit on the wire are one higher (crafted6to4.py --output), and nothing
-# but the fallbacks is written into the TUNs.
+# Each case runs under several I/O modes of the relays, OUTPUT:INPUT
+# (CRAFTED_MODES picks; default "tun:tun raw:tun tun:packet
+# packet:packet", about 25 s each; raw:packet and packet:tun also work):
+# the same relays are restarted with each mode in the same namespaces.
+# Input packet: the relays read from packet rings on eth4 and eth6 and
+# nft netdev ingress rules there drop the kernel's copy of the relays'
+# packets, so each case must give the same counters and bytes from the
+# ring as from the TUN.  With raw output the packets skip the kernel's
+# forwarding hop out of the relay host, so TTL and hop limit on the wire
+# are one higher (crafted6to4.py --output), and nothing but the
+# fallbacks is written into the TUNs.  Output packet: relay4to6 sends on
+# eth6 to the IPv6 default route's gateway (2001:db8:46::2, a route added
+# only once the relay runs unprivileged, so that its refresh must find
+# it), relay6to4 on eth4 to OutputGateway4 198.51.100.1 (gen's MAC); the
+# other family of each has no next hop on that interface and takes the
+# kernel path (the TUN), as does one packet per family and second (the
+# kick): per case the relay's output_kernel_path tells crafted6to4.py
+# which hop count to expect.  Only the kernel-path packets are written
+# into the TUNs.
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"	# topo6to4_ctl
@@ -49,15 +58,24 @@ for a in 198.51.100.7 198.51.100.8 198.51.100.9; do
 	ns_exec rly ip neigh replace "$a" lladdr "$GEN_MAC" dev eth4 nud permanent
 done
 ns_exec rly ip -6 neigh replace 2001:db8:46::2 lladdr "$V6_MAC" dev eth6 nud permanent
+# Output packet's IPv4 next hop for relay6to4 (OutputGateway4).
+ns_exec rly ip neigh replace 198.51.100.1 lladdr "$GEN_MAC" dev eth4 nud permanent
 
-# run_mode tun|raw [tun|packet]: start both relays with that Output (and
-# Input), run every case, stop them.
+# status_has sock "key value": that exact line is in the relay's status.
+status_has() { topo6to4_ctl "$1" status | grep -qx "$2"; }
+
+# run_mode tun|raw|packet [tun|packet]: start both relays with that Output
+# (and Input), run every case, stop them.
 run_mode() {
-local input=${2:-tun} in46="" in64=""
+local input=${2:-tun} in46="" in64="" out46="" out64=""
 echo "--- Output $1, Input $input"
 if [ "$input" = packet ]; then
 	in46=$(printf 'Input packet\nInputInterface eth4')
 	in64=$(printf 'Input packet\nInputInterface eth6')
+fi
+if [ "$1" = packet ]; then
+	out46="OutputInterface eth6"
+	out64=$(printf 'OutputInterface eth4\nOutputGateway4 198.51.100.1')
 fi
 rm -f "$T/r46.sock" "$T/r64.sock"
 cat >"$T/r46.conf" <<EOC
@@ -71,6 +89,7 @@ LocalSubnet 198.51.100.0/24
 FragTimeout 2
 Output $1
 $in46
+$out46
 EOC
 cat >"$T/r64.conf" <<EOC
 InterfaceName r64tun
@@ -85,6 +104,7 @@ MTU 1480
 TTL 64
 Output $1
 $in64
+$out64
 EOC
 ns_bg rly "$BUILD/relay4to6" -f -c "$T/r46.conf"
 R46_PID=$NS_LAST_PID
@@ -128,6 +148,25 @@ for pid in $R46_PID $R64_PID; do
 	    "$(awk '/^CapEff:/ { e = $2 } /^CapPrm:/ { p = $2 } END { print e, p }' "$st")"
 	assert_eq "pid $pid NoNewPrivs" 1 "$(awk '/^NoNewPrivs:/ { print $2 }' "$st")"
 done
+if [ "$1" = packet ]; then
+	# Now unprivileged, the relays must still read routes and
+	# neighbours: relay4to6's gateway only appears now.
+	ns_exec rly ip -6 route add default via 2001:db8:46::2 dev eth6
+	wait_until 5 status_has "$T/r46.sock" "output_usable6 1" ||
+		fail "r46: no IPv6 next hop after the privilege drop"
+	st=$(topo6to4_ctl "$T/r46.sock" status) || fail "r46 status"
+	for kv in "output_interface eth6" "output_gw6 2001:db8:46::2" \
+	    "output_mac6 $V6_MAC" "output_nud6 PERMANENT" "output_gw4 none" \
+	    "output_usable4 0" "output_refresh_errors 0"; do
+		echo "$st" | grep -qx "$kv" || fail "r46 status: no '$kv'"
+	done
+	st=$(topo6to4_ctl "$T/r64.sock" status) || fail "r64 status"
+	for kv in "output_interface eth4" "output_gw4 198.51.100.1" \
+	    "output_mac4 $GEN_MAC" "output_usable4 1" "output_usable6 0" \
+	    "output_refresh_errors 0"; do
+		echo "$st" | grep -qx "$kv" || fail "r64 status: no '$kv'"
+	done
+fi
 
 # The kernel routes no 2002::/16 back: replies to 6to4 sites only leave
 # encapsulated.  Sources the relays never route back still pass (rp 0).
@@ -141,7 +180,9 @@ ns_exec gen /usr/bin/python3 "$(dirname "$0")/crafted6to4.py" \
 	fail "crafted cases with Output $1"
 
 # Where relayed packets went: TUN rx counts what the relays wrote into
-# their TUNs; with raw output only the fallbacks (raw_tun_fallback).
+# their TUNs; with raw output only the fallbacks (raw_tun_fallback); with
+# packet output the kernel path and the fallbacks, while the driver took
+# some too.
 for r in r46 r64; do
 	st=$(topo6to4_ctl "$T/$r.sock" status) || fail "$r status"
 	assert_eq "$r output" "$1" "$(echo "$st" | awk '$1 == "output" { print $2 }')"
@@ -149,12 +190,20 @@ for r in r46 r64; do
 	fb=$(echo "$st" | awk '$1 == "raw_tun_fallback" { print $2 }')
 	if [ "$1" = raw ]; then
 		assert_eq "$r packets written into the TUN (fallbacks only)" "$fb" "$wr"
+	elif [ "$1" = packet ]; then
+		kp=$(echo "$st" | awk '$1 == "output_kernel_path" { print $2 }')
+		assert_eq "$r packets written into the TUN (kernel path)" \
+		    "$((kp + fb))" "$wr"
+		[ "$(echo "$st" | awk '$1 == "output_sent" { print $2 }')" -gt 0 ] ||
+			fail "$r: packet output sent nothing"
+		assert_eq "$r output_send_errors" 0 \
+		    "$(echo "$st" | awk '$1 == "output_send_errors" { print $2 }')"
 	else
 		[ "$wr" -gt 0 ] || fail "$r wrote nothing into its TUN"
 		assert_eq "$r raw_tun_fallback" 0 "$fb"
 	fi
 done
-[ "$1" = tun ] || [ "$(topo6to4_ctl "$T/r46.sock" status |
+[ "$1" != raw ] || [ "$(topo6to4_ctl "$T/r46.sock" status |
     awk '$1 == "raw_tun_fallback" { print $2 }')" -ge 1 ] ||
 	fail "r46: the no-route case did not fall back to the TUN"
 if [ "$input" = packet ]; then
@@ -166,6 +215,7 @@ if [ "$input" = packet ]; then
 	done
 	ns_exec rly nft delete table netdev jfinput
 fi
+[ "$1" != packet ] || ns_exec rly ip -6 route del default via 2001:db8:46::2
 kill "$R46_PID" "$R64_PID"
 wait "$R46_PID" "$R64_PID" 2>/dev/null
 wait_until 5 sh -c "! ip netns exec $(ns_name rly) ip link show dev r46tun" ||
@@ -174,9 +224,20 @@ wait_until 5 sh -c "! ip netns exec $(ns_name rly) ip link show dev r64tun" ||
 	fail "r64tun still there"
 }
 
-for input in ${CRAFTED_INPUTS:-tun packet}; do
-	for mode in ${CRAFTED_OUTPUTS:-tun raw}; do
-		run_mode "$mode" "$input"
-	done
+# OutputInterface must exist when the relay starts (-n does not look).
+for r in relay4to6 relay6to4; do
+	printf 'InterfaceName nosuch%s\nControlSocket %s\nSourceAddress 192.88.99.2\nOutput packet\nOutputInterface nosuch0\n' \
+	    "${r#relay}" "$T/nosuch.sock" | { [ $r = relay4to6 ] && grep -v SourceAddress || cat; } >"$T/nosuch.conf"
+	"$BUILD/$r" -n -c "$T/nosuch.conf" >/dev/null || fail "$r -n refused a missing OutputInterface"
+	if ns_exec rly "$BUILD/$r" -f -c "$T/nosuch.conf" 2>"$T/nosuch.err"; then
+		fail "$r started with a missing OutputInterface"
+	fi
+	grep -q "nosuch.conf:[0-9]*: OutputInterface: no such interface: nosuch0" "$T/nosuch.err" ||
+		fail "$r: $(cat "$T/nosuch.err")"
+	pass "$r refuses a missing OutputInterface at start"
+done
+
+for mode in ${CRAFTED_MODES:-tun:tun raw:tun tun:packet packet:packet}; do
+	run_mode "${mode%%:*}" "${mode#*:}"
 done
 echo "6to4_crafted: all checks passed"

@@ -17,15 +17,19 @@
 # read from packet rings on their ingress veths, an ingress drop rule
 # keeps the kernel's copy): there the packets came in through the rings
 # (pkt_rx) and the kernel queued none of them to the TUNs, which shows
-# that the tap sees frames the ingress rule then drops.
+# that the tap sees frames the ingress rule then drops.  Last, Input
+# packet with Output packet (PAIR_MODES picks OUTPUT:INPUT runs): the
+# relays hand their packets to the egress veth's driver, addressed to
+# neighbours the kernel resolves on its own (no permanent entries): the
+# next hops must become usable, most packets go by the driver, the rest
+# (first packets, one kick per family and second) by the TUN, and the
+# kicks keep the neighbour entries in a usable state.
 set -u
 if [ -z "${TOPO_OUTPUT:-}" ]; then
-	for input in ${PAIR_INPUTS:-tun packet}; do
-		for mode in tun raw; do
-			echo "--- Input $input, Output $mode"
-			TOPO_INPUT=$input TOPO_OUTPUT=$mode bash "$0" "$@" ||
-			    exit 1
-		done
+	for mode in ${PAIR_MODES:-tun:tun raw:tun tun:packet raw:packet packet:packet}; do
+		echo "--- Input ${mode#*:}, Output ${mode%%:*}"
+		TOPO_INPUT=${mode#*:} TOPO_OUTPUT=${mode%%:*} bash "$0" "$@" ||
+		    exit 1
 	done
 	exit 0
 fi
@@ -147,6 +151,25 @@ for n in "r46:$TOPO_R46_TUN:$TOPO_R46_CTL" "r64:$TOPO_R64_TUN:$TOPO_R64_CTL"; do
 	wr=$(ns_exec "$r" cat "/sys/class/net/$tun/statistics/rx_packets")
 	if [ "$TOPO_OUTPUT" = raw ]; then
 		assert_eq "$r packets written into its TUN" 0 "$wr"
+	elif [ "$TOPO_OUTPUT" = packet ]; then
+		# The family the relay relays to has a next hop on the output
+		# interface (r46: IPv6 on eth6, r64: IPv4 on eth4).
+		[ $r = r46 ] && v=6 || v=4
+		val() { echo "$st" | awk -v k="$1" '$1 == k { print $2 }'; }
+		assert_eq "$r output_usable$v" 1 "$(val output_usable$v)"
+		case $(val output_nud$v) in
+		REACHABLE|STALE|DELAY|PROBE) pass "$r output_nud$v $(val output_nud$v)" ;;
+		*) fail "$r output_nud$v: $(val output_nud$v)" ;;
+		esac
+		sent=$(val output_sent) kp=$(val output_kernel_path)
+		fb=$(val raw_tun_fallback)
+		assert_eq "$r packets written into its TUN (kernel path)" \
+		    "$((kp + fb))" "$wr"
+		assert_eq "$r output_send_errors" 0 "$(val output_send_errors)"
+		[ "$(val output_kicks)" -gt 0 ] || fail "$r: no kick"
+		[ "$sent" -ge $((MIN_SEGS / 2)) ] && [ "$sent" -gt "$kp" ] ||
+		    fail "$r: only $sent packets by the driver ($kp kernel path)"
+		pass "$r: $sent packets by the driver, $kp by the kernel path ($(val output_kicks) kicks)"
 	else
 		[ "$wr" -ge $((2 * PINGS + MIN_SEGS)) ] ||
 		    fail "$r wrote only $wr packets into its TUN"

@@ -39,8 +39,11 @@ failures = []
 # The relays' Output (--output): "tun" writes relayed packets into the TUN
 # and the kernel forwards them out of the relay host, one more TTL/hop
 # limit decrement; "raw" sends them on raw sockets (local output), no
-# decrement.  HOP is that kernel hop.
-HOP = 1
+# decrement; "packet" hands them to the output interface's driver (no
+# decrement) except what takes the kernel path (the TUN: no next hop for
+# the family on that interface, or the once-a-second kick), which the
+# relay counts in output_kernel_path: Relay.hop() tells per case.
+OUTPUT = "tun"
 # The relays' Input (--input): "tun" means the kernel forwarded each
 # packet into the TUN first (relay6to4: one more hop limit decrement
 # before the relay's own); "packet" takes it off the ingress link before
@@ -103,11 +106,11 @@ def relevant(f):
     return False
 
 
-def stats(path):
+def stats(path, cmd=b"stats\n"):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(5)
     s.connect(path)
-    s.sendall(b"stats\n")
+    s.sendall(cmd)
     buf = b""
     while not (buf.endswith(b"ok\n") or b"\nerror" in buf):
         d = s.recv(65536)
@@ -142,9 +145,23 @@ def check(name, cond, detail=""):
     return cond
 
 
+def kernel_path(path):
+    """Packets the relay wrote into its TUN (Output packet)."""
+    st = stats(path, b"status\n")
+    return st.get("output_kernel_path", 0) + st.get("raw_tun_fallback", 0)
+
+
 class Relay:
     def __init__(self, name, ctl, tx, rx_ports):
         self.name, self.ctl, self.tx, self.rx_ports = name, ctl, tx, rx_ports
+        self.kernel = 0         # kernel-path packets in the last expect_out
+        self.paths = {"driver": 0, "kernel": 0}
+
+    def hop(self):
+        """The kernel's forwarding hop after the relay: 1 or 0."""
+        if OUTPUT == "packet":
+            return 1 if self.kernel else 0
+        return 1 if OUTPUT == "tun" else 0
 
     def expect_drop(self, case, frames, counter, timeout=3.0):
         """Send; counter moves by one; nothing is relayed anywhere."""
@@ -170,6 +187,7 @@ class Relay:
     def expect_out(self, case, frames, rx, match, counter):
         """Send; the first relayed frame matching match() is returned."""
         before = stats(self.ctl)
+        kbefore = kernel_path(self.ctl) if OUTPUT == "packet" else 0
         for p in self.rx_ports:
             p.drain()
         for f in frames:
@@ -182,6 +200,9 @@ class Relay:
                     got = f
                     break
         now = wait_counter(self.ctl, counter, before.get(counter, 0), 1)
+        if OUTPUT == "packet":
+            self.kernel = kernel_path(self.ctl) - kbefore
+            self.paths["kernel" if self.kernel else "driver"] += 1
         ok = check("%s: %s -> %s" % (self.name, case, counter),
                    got is not None and now == before.get(counter, 0) + 1,
                    "frame %s, %s %d -> %d" % (
@@ -218,16 +239,19 @@ def run_4to6(r46, gen, v6, macs):
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 256 for i in range(n)))
 
     # A7: forwarded native, hop limit 10 -> 9 (relay) -> 8 (kernel
-    # forwarding out of the relay host; 9 with Output raw), payload
-    # byte-identical.
+    # forwarding out of the relay host; 9 with Output raw or packet),
+    # payload byte-identical, to the next hop's MAC.
     inner = udp6(SITE6, NATIVE_DST)
     f = r46.expect_out("good 6to4 -> native", [enc(SITE4, inner)], v6,
                        lambda f: IPv6 in f and f[IPv6].dst == NATIVE_DST,
                        "forwarded")
     if f is not None:
         o = f[IPv6]
-        check("4to6 output hop limit %d" % (9 - HOP), o.hlim == 9 - HOP,
+        hop = r46.hop()
+        check("4to6 output hop limit %d" % (9 - hop), o.hlim == 9 - hop,
               str(o.hlim))
+        check("4to6 output to the next hop's MAC",
+              f[Ether].dst.lower() == macs["v6"].lower(), f[Ether].dst)
         check("4to6 output bytes identical but hop limit",
               bytes(o)[8:] == bytes(inner)[8:] and
               bytes(o)[:7] == bytes(inner)[:7])
@@ -274,8 +298,9 @@ def run_4to6(r46, gen, v6, macs):
                        ICMPv6TimeExceeded in f, "icmp6_time_exceeded_sent")
     if f is not None:
         o = f[IP]
-        check("TE outer 192.88.99.1 -> site, TTL %d, DF 0, IHL 5" % (64 - HOP),
-              o.src == ANY4 and o.dst == SITE4 and o.ttl == 64 - HOP and
+        hop = r46.hop()
+        check("TE outer 192.88.99.1 -> site, TTL %d, DF 0, IHL 5" % (64 - hop),
+              o.src == ANY4 and o.dst == SITE4 and o.ttl == 64 - hop and
               o.flags == 0 and o.ihl == 5 and ip4_csum_ok(o), o.summary())
         i = f[IPv6]
         check("TE inner %s -> site, type 3 code 0, quotes packet" % ERRSRC,
@@ -315,16 +340,32 @@ def run_4to6(r46, gen, v6, macs):
     # answers Destination Unreachable (no route) from the relay host to
     # the site, through relay6to4.  With Output raw the local-output path
     # refuses the send (ENETUNREACH) and the relay writes that packet into
-    # the TUN instead, so the site gets the same error.
+    # the TUN instead, so the site gets the same error.  Output packet
+    # makes no route lookup: the test gives the relay host a default
+    # route then (every IPv6 packet has a route), and the packet goes to
+    # that next hop, hop limit 9 (or 8 when it took the kernel path).
     inner = udp6(SITE6, "2001:db8:7::1")
-    f = r46.expect_out("no route to the native destination",
-                       [enc(SITE4, inner)], gen,
-                       lambda f: IP in f and f[IP].proto == 41 and
-                       ICMPv6DestUnreach in f, "forwarded")
-    if f is not None:
-        check("no route: Destination Unreachable code 0 to the site",
-              f[IPv6].dst == SITE6 and f[ICMPv6DestUnreach].code == 0 and
-              icmp6_csum_ok(f[IPv6]), f.summary())
+    if OUTPUT == "packet":
+        f = r46.expect_out("packet output: any destination to the next hop",
+                           [enc(SITE4, inner)], v6,
+                           lambda f: IPv6 in f and
+                           f[IPv6].dst == "2001:db8:7::1", "forwarded")
+        if f is not None:
+            hop = r46.hop()
+            check("next hop: hop limit %d, bytes, MAC" % (9 - hop),
+                  f[IPv6].hlim == 9 - hop and
+                  bytes(f[IPv6])[8:] == bytes(inner)[8:] and
+                  f[Ether].dst.lower() == macs["v6"].lower(), f.summary())
+    else:
+        f = r46.expect_out("no route to the native destination",
+                           [enc(SITE4, inner)], gen,
+                           lambda f: IP in f and f[IP].proto == 41 and
+                           ICMPv6DestUnreach in f, "forwarded")
+        if f is not None:
+            check("no route: Destination Unreachable code 0 to the site",
+                  f[IPv6].dst == SITE6 and
+                  f[ICMPv6DestUnreach].code == 0 and
+                  icmp6_csum_ok(f[IPv6]), f.summary())
 
     # Drops, each by its own counter, nothing relayed.
     good = udp6(SITE6, NATIVE_DST)
@@ -393,21 +434,25 @@ def run_6to4(r64, gen, v6, macs):
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 251 for i in range(n)))
 
     # A3/A7: protocol 41 to V4ADDR from 192.88.99.2; hop limit 64 -> 63
-    # (kernel into the TUN; not with Input packet) -> 62 (relay); TTL 64 -> 63 on the way out
-    # (64 with Output raw: no forwarding hop after the relay).
+    # (kernel into the TUN; not with Input packet) -> 62 (relay); TTL
+    # 64 -> 63 on the way out (64 with Output raw or packet: no
+    # forwarding hop after the relay).
     frame = udp6(NATIVE_SRC, SITE6, tc=0xb9)
     f = r64.expect_out("good native -> 6to4", [frame], gen,
                        lambda f: IP in f and f[IP].proto == 41,
                        "forwarded")
     if f is not None:
         o = f[IP]
+        hop = r64.hop()
         check("6to4 outer 192.88.99.2 -> 198.51.100.7, proto 41, IHL 5",
               o.src == SRC64 and o.dst == SITE4 and o.ihl == 5,
               o.summary())
         check("6to4 outer TTL %d (64 - %d forwarding hop), DF 0, csum" %
-              (64 - HOP, HOP),
-              o.ttl == 64 - HOP and o.flags == 0 and ip4_csum_ok(o),
+              (64 - hop, hop),
+              o.ttl == 64 - hop and o.flags == 0 and ip4_csum_ok(o),
               "ttl %d flags %s" % (o.ttl, o.flags))
+        check("6to4 output to the next hop's MAC",
+              f[Ether].dst.lower() == macs["gen"].lower(), f[Ether].dst)
         check("6to4 outer TOS copies the traffic class (ECN)",
               o.tos == 0xb9, hex(o.tos))
         i = bytes(o.payload)
@@ -471,11 +516,12 @@ def main():
     for a in ("v6ns", "gen-if", "v6-if", "gen-mac", "v6-mac", "rly4-mac",
               "rly6-mac", "r46", "r64"):
         ap.add_argument("--" + a, required=True)
-    ap.add_argument("--output", choices=("tun", "raw"), default="tun")
+    ap.add_argument("--output", choices=("tun", "raw", "packet"),
+                    default="tun")
     ap.add_argument("--input", choices=("tun", "packet"), default="tun")
     o = ap.parse_args()
-    global HOP, INHOP
-    HOP = 1 if o.output == "tun" else 0
+    global OUTPUT, INHOP
+    OUTPUT = o.output
     INHOP = 1 if o.input == "tun" else 0
     macs = {"gen": o.gen_mac, "v6": o.v6_mac, "rly4": o.rly4_mac,
             "rly6": o.rly6_mac}
@@ -486,6 +532,10 @@ def main():
     r64 = Relay("relay6to4", o.r64, v6, [gen, v6])
     run_4to6(r46, gen, v6, macs)
     run_6to4(r64, gen, v6, macs)
+    if OUTPUT == "packet":
+        for r in (r46, r64):
+            print("%s: relayed cases by the driver %d, by the kernel path %d"
+                  % (r.name, r.paths["driver"], r.paths["kernel"]))
     print("crafted: %d failed" % len(failures))
     return 1 if failures else 0
 

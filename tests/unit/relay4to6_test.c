@@ -7,6 +7,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "relay4to6/r46.h"
 #include "sixtofour.h"
@@ -513,6 +514,98 @@ START_TEST(test_fragments)
 }
 END_TEST
 
+/*
+ * Configuration of Output packet (r46_conf.c), through a real file:
+ * the keys land in the struct, and every refusal names file:line: key.
+ */
+static int
+conf_text(const char *text, struct r46_conf *c, char *err, size_t errlen)
+{
+	char	path[] = "/tmp/r46_conf_test.XXXXXX";
+	size_t	len = strlen(text);
+	int	fd, rc;
+
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	memset(c, 0, sizeof(*c));
+	rc = conf_load(path, r46_conf_keys, c, err, errlen);
+	if (rc == 0)
+		rc = r46_conf_check(path, c, err, errlen);
+	unlink(path);
+	return rc;
+}
+
+START_TEST(test_conf_output_packet)
+{
+	struct r46_conf	c;
+	struct in6_addr	gw6 = tp_a6("fe80::1");
+	char		err[512];
+
+	ck_assert_int_eq(conf_text("Output packet\nOutputInterface eth6\n"
+	    "OutputGateway4 198.51.100.1\nOutputGateway6 fe80::1\n", &c, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c.output, R46_OUTPUT_PACKET);
+	ck_assert_str_eq(c.output_if, "eth6");
+	ck_assert_uint_eq(c.output_gw4.s_addr, tp_a4("198.51.100.1").s_addr);
+	ck_assert_mem_eq(&c.output_gw6, &gw6, sizeof(gw6));
+	/* Without gateways: follow the default route (0.0.0.0, ::). */
+	ck_assert_int_eq(conf_text("Output packet\nOutputInterface eth6\n",
+	    &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.output_gw4.s_addr, INADDR_ANY);
+	ck_assert(IN6_IS_ADDR_UNSPECIFIED(&c.output_gw6));
+	/* The default stays tun, without any of the keys. */
+	ck_assert_int_eq(conf_text("", &c, err, sizeof(err)), 0);
+	ck_assert_int_eq(c.output, R46_OUTPUT_TUN);
+	ck_assert_str_eq(c.output_if, "");
+}
+END_TEST
+
+START_TEST(test_conf_output_refused)
+{
+	static const struct {
+		const char	*text;
+		const char	*why;
+	} bad[] = {
+		{ "Output packet\n",
+		    ":1: Output: packet needs OutputInterface" },
+		{ "OutputInterface eth6\n",
+		    ":1: OutputInterface: only with Output packet" },
+		{ "Output raw\nOutputGateway4 198.51.100.1\n",
+		    ":2: OutputGateway4: only with Output packet" },
+		{ "OutputGateway6 2001:db8::1\n",
+		    ":1: OutputGateway6: only with Output packet" },
+		{ "Output packet\nOutputInterface abcdefghijklmnopq\n",
+		    ":2: OutputInterface: interface name too long" },
+		{ "Output packet\nOutputInterface e\nOutputGateway4 224.0.0.1\n",
+		    ":3: OutputGateway4: multicast" },
+		{ "Output packet\nOutputInterface e\nOutputGateway4 127.0.0.1\n",
+		    ":3: OutputGateway4: not a unicast address" },
+		{ "Output packet\nOutputInterface e\nOutputGateway6 ff02::1\n",
+		    ":3: OutputGateway6: not a unicast address" },
+		{ "Output packet\nOutputInterface e\nOutputGateway6 ::1\n",
+		    ":3: OutputGateway6: not a unicast address" },
+		{ "Output packet\nOutputInterface e\nOutputGateway4 fe80::1\n",
+		    ":3: OutputGateway4: invalid IPv4 address" },
+		{ "Output packet\nOutputInterface e\nOutputGateway6 1.2.3.4\n",
+		    ":3: OutputGateway6: " },
+		{ "Output packet\nOutputInterface e\nOutputGateway6 fe80::1\n"
+		    "OutputGateway6 fe80::2\n", ":4: OutputGateway6: " },
+	};
+	struct r46_conf	c;
+	char		err[512];
+	size_t		i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(conf_text(bad[i].text, &c, err, sizeof(err)),
+		    -1);
+		ck_assert_msg(strstr(err, bad[i].why) != NULL,
+		    "case %zu: '%s' lacks '%s'", i, err, bad[i].why);
+	}
+}
+END_TEST
+
 static Suite *
 r46_suite(void)
 {
@@ -535,6 +628,10 @@ r46_suite(void)
 	tcase_add_test(tc, test_echo_reply);
 	tcase_add_test(tc, test_echo_from_native_via_relay);
 	tcase_add_test(tc, test_fragments);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("conf");
+	tcase_add_test(tc, test_conf_output_packet);
+	tcase_add_test(tc, test_conf_output_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

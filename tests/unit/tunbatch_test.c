@@ -14,6 +14,13 @@
  * a raw socket instead, to the local address: same checks, fewer system
  * calls on the read/write path (sendmmsg); and a packet to nowhere
  * (ENETUNREACH) falls back to a TUN write.
+ * With packet output (tunbatch_open_packet) they go to a TAP device
+ * through a real pktout (common/pktout.c), addressed to a gateway with a
+ * permanent ARP entry: the frames are read back from the TAP (MAC,
+ * ethertype, bytes, order), and what pktout leaves to the kernel (the
+ * kick, longer than the TAP's MTU, no usable next hop) or the driver
+ * refuses (TAP down: ENETDOWN) is written into the TUN and arrives at
+ * the socket.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -21,12 +28,16 @@
 #include <sys/ioctl.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
+
+#include <linux/if_tun.h>
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
 #include <sched.h>
@@ -37,6 +48,7 @@
 
 #include <check.h>
 
+#include "pktout.h"
 #include "tun.h"
 #include "tunbatch.h"
 
@@ -305,6 +317,281 @@ tbt_run(enum tb_io io, size_t batch, unsigned int count,
 	tbt_run_forbid(io, batch, count, drop_every, shift, TBT_ALLOW);
 }
 
+/* Packet output: the TAP and its gateway 198.18.1.2 (permanent ARP). */
+#define TBT_TAP		"jftap0"
+#define TBT_GW		"198.18.1.2"
+static const uint8_t	tbt_gw_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x53, 0x02 };
+
+enum tbt_pkt_case {
+	TBT_PKT_OK,		/* driver path, the first packet kicked */
+	TBT_PKT_TOOBIG,		/* longer than the TAP's MTU: kernel path */
+	TBT_PKT_DOWN,		/* TAP down after open: ENETDOWN fallback */
+	TBT_PKT_NONEIGH		/* gateway without neighbour entry */
+};
+
+static void
+tbt_ifreq_addr(struct ifreq *ifr, const char *a)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	inet_pton(AF_INET, a, &sin.sin_addr);
+	memcpy(&ifr->ifr_addr, &sin, sizeof(sin));
+}
+
+static void
+tbt_set_flags(int s, const char *name, int up)
+{
+	struct ifreq	ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, name);
+	ck_assert_int_eq(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	ck_assert_int_eq(ioctl(s, SIOCSIFFLAGS, &ifr), 0);
+}
+
+/* A TAP at 198.18.1.1/24 with that MTU, up; its MAC into mac. */
+static int
+tbt_tap_open(unsigned int mtu, int arp, uint8_t mac[6])
+{
+	struct ifreq		ifr;
+	struct arpreq		ar;
+	struct sockaddr_in	sin;
+	int			fd, s;
+
+	ck_assert_int_ne(fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK), -1);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	strcpy(ifr.ifr_name, TBT_TAP);
+	ck_assert_int_eq(ioctl(fd, TUNSETIFF, &ifr), 0);
+	ck_assert_int_ne(s = socket(AF_INET, SOCK_DGRAM, 0), -1);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, TBT_TAP);
+	ifr.ifr_mtu = (int)mtu;
+	ck_assert_int_eq(ioctl(s, SIOCSIFMTU, &ifr), 0);
+	ck_assert_int_eq(ioctl(s, SIOCGIFHWADDR, &ifr), 0);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	tbt_ifreq_addr(&ifr, "198.18.1.1");
+	ck_assert_int_eq(ioctl(s, SIOCSIFADDR, &ifr), 0);
+	tbt_ifreq_addr(&ifr, "255.255.255.0");
+	ck_assert_int_eq(ioctl(s, SIOCSIFNETMASK, &ifr), 0);
+	tbt_set_flags(s, TBT_TAP, 1);
+	if (arp) {
+		memset(&ar, 0, sizeof(ar));
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		inet_pton(AF_INET, TBT_GW, &sin.sin_addr);
+		memcpy(&ar.arp_pa, &sin, sizeof(sin));
+		ar.arp_ha.sa_family = ARPHRD_ETHER;
+		memcpy(ar.arp_ha.sa_data, tbt_gw_mac, 6);
+		ar.arp_flags = ATF_PERM | ATF_COM;
+		strcpy(ar.arp_dev, TBT_TAP);
+		ck_assert_int_eq(ioctl(s, SIOCSARP, &ar), 0);
+	}
+	close(s);
+	return fd;
+}
+
+/*
+ * The next turned-around datagram the TAP got: checks the frame (to the
+ * gateway's MAC from the TAP's, IPv4, from 198.18.0.2 to 198.18.0.1) and
+ * returns its number; other frames (IPv6 chatter) are skipped; -1 when
+ * none is left.
+ */
+static int
+tbt_tap_frame(int fd, const uint8_t mac[6])
+{
+	uint8_t		f[2048];
+	char		msg[32];
+	ssize_t		n;
+	unsigned int	k;
+	size_t		len;
+
+	while ((n = read(fd, f, sizeof(f))) > 0) {
+		if (n < 14 + 28 || f[12] != 0x08 || f[13] != 0x00)
+			continue;
+		ck_assert_mem_eq(f, tbt_gw_mac, 6);
+		ck_assert_mem_eq(f + 6, mac, 6);
+		ck_assert_int_eq(f[14], 0x45);
+		ck_assert_int_eq(f[14 + 9], IPPROTO_UDP);
+		ck_assert_int_eq(f[14 + 12], 198);
+		ck_assert_int_eq(f[14 + 15], 2);
+		ck_assert_int_eq(f[14 + 19], 1);
+		/* Exactly the IP packet: total length = frame - header. */
+		ck_assert_int_eq((f[16] << 8 | f[17]), n - 14);
+		len = (size_t)n - 14 - 28;
+		if (len >= sizeof(msg))
+			len = sizeof(msg) - 1;
+		memcpy(msg, f + 14 + 28, len);
+		msg[len] = '\0';
+		ck_assert_int_eq(sscanf(msg, "pkt %u", &k), 1);
+		return (int)k;
+	}
+	return -1;
+}
+
+/* Datagrams of size bytes ("pkt N" then padding). */
+static void
+tbt_send_sized(struct tbt *t, unsigned int count, size_t size)
+{
+	char		msg[1500];
+	unsigned int	i;
+
+	ck_assert_uint_le(size, sizeof(msg));
+	for (i = 0; i < count; i++) {
+		memset(msg, 'x', sizeof(msg));
+		snprintf(msg, sizeof(msg), "pkt %u", i);
+		ck_assert_int_eq(sendto(t->sock, msg, size, 0,
+		    (struct sockaddr *)&t->peer, sizeof(t->peer)),
+		    (ssize_t)size);
+	}
+}
+
+static void
+tbt_run_packet(enum tb_io io, unsigned int count, unsigned int drop_every,
+    enum tbt_pkt_case c)
+{
+	struct tbt	t;
+	struct tunbatch	tb;
+	struct pktout	po;
+	struct in_addr	gw;
+	uint8_t		mac[6];
+	unsigned int	i, kept = 0, via_tap = 0, via_tun = 0, want;
+	int		tap, k, s;
+
+	tbt_setup(&t, "jftb0");
+	t.drop_every = drop_every;
+	t.shift = 1;
+	tap = tbt_tap_open(c == TBT_PKT_TOOBIG ? 576 : 1500,
+	    c != TBT_PKT_NONEIGH, mac);
+	ck_assert_int_eq(tunbatch_init_io(&tb, t.tun.fd, 16, tbt_verdict, &t,
+	    io), 0);
+	ck_assert_int_eq(tb.io, io);
+	inet_pton(AF_INET, TBT_GW, &gw);
+	ck_assert_int_eq(pktout_open(&po, TBT_TAP, &gw, NULL), 0);
+	ck_assert_int_eq(po.nh4.usable, c != TBT_PKT_NONEIGH);
+	ck_assert_int_eq(tunbatch_open_packet(&tb, &po), 0);
+	ck_assert_str_eq(tunbatch_output_name(&tb), "packet");
+	if (c == TBT_PKT_DOWN) {
+		ck_assert_int_ne(s = socket(AF_INET, SOCK_DGRAM, 0), -1);
+		tbt_set_flags(s, TBT_TAP, 0);
+		close(s);
+	}
+	tbt_send_sized(&t, count, c == TBT_PKT_TOOBIG ? 600 : 16);
+	tbt_service(&t, &tb, count);
+	/*
+	 * Every kept datagram arrives exactly once, by the TAP or by the
+	 * kernel path, in order within each path.
+	 */
+	for (i = 0, want = 0; i < count; i++) {
+		if (drop_every != 0 && (i + 1) % drop_every == 0)
+			continue;
+		kept++;
+	}
+	for (want = 0; (k = tbt_tap_frame(tap, mac)) != -1; via_tap++) {
+		ck_assert_int_ge(k, (int)want);
+		want = (unsigned int)k + 1;
+	}
+	for (want = 0; (k = tbt_recv(&t)) != -1; via_tun++) {
+		ck_assert_int_ge(k, (int)want);
+		want = (unsigned int)k + 1;
+	}
+	ck_assert_uint_eq(via_tap + via_tun, kept);
+	ck_assert_uint_eq(tb.stats.tx, kept);
+	ck_assert_uint_eq(tb.stats.write_errors, 0);
+	ck_assert_uint_eq(tb.stats.read_errors, 0);
+	switch (c) {
+	case TBT_PKT_OK:
+		/* The first packet after the refresh is the kick. */
+		ck_assert_uint_eq(po.nh4.stats.kicks, 1);
+		ck_assert_uint_eq(via_tun, 1);
+		ck_assert_uint_eq(po.stats.kernel_path, 1);
+		ck_assert_uint_eq(po.stats.sent, kept - 1);
+		ck_assert_uint_eq(po.stats.send_errors, 0);
+		ck_assert_uint_eq(tb.stats.raw_tun_fallback, 0);
+		/* Batched: one sendmmsg per batch, not one per packet. */
+		if (io == TB_IO_RW)
+			ck_assert_uint_lt(tb.stats.syscalls, count + kept / 2);
+		break;
+	case TBT_PKT_TOOBIG:
+		ck_assert_uint_eq(via_tap, 0);
+		ck_assert_uint_eq(po.stats.too_big, kept);
+		ck_assert_uint_eq(po.stats.kernel_path, kept);
+		ck_assert_uint_eq(po.stats.sent, 0);
+		break;
+	case TBT_PKT_DOWN:
+		ck_assert_uint_eq(via_tap, 0);
+		ck_assert_uint_eq(po.stats.kernel_path, 1);
+		ck_assert_uint_eq(tb.stats.raw_tun_fallback, kept - 1);
+		ck_assert_uint_eq(po.stats.send_errors, kept - 1);
+		ck_assert_uint_eq(po.stats.sent, 0);
+		break;
+	case TBT_PKT_NONEIGH:
+		ck_assert_uint_eq(via_tap, 0);
+		ck_assert_uint_eq(po.stats.kernel_path, kept);
+		ck_assert_uint_eq(po.nh4.stats.kicks, 0);
+		break;
+	}
+	tunbatch_free(&tb);
+	pktout_close(&po);
+	close(tap);
+	close(t.sock);
+	tun_close(&t.tun);
+}
+
+START_TEST(test_packet_rw)
+{
+	tbt_run_packet(TB_IO_RW, 100, 3, TBT_PKT_OK);
+}
+END_TEST
+
+START_TEST(test_packet_uring)
+{
+	tbt_run_packet(TB_IO_URING, 100, 3, TBT_PKT_OK);
+}
+END_TEST
+
+START_TEST(test_packet_toobig_rw)
+{
+	tbt_run_packet(TB_IO_RW, 20, 0, TBT_PKT_TOOBIG);
+}
+END_TEST
+
+START_TEST(test_packet_toobig_uring)
+{
+	tbt_run_packet(TB_IO_URING, 20, 0, TBT_PKT_TOOBIG);
+}
+END_TEST
+
+START_TEST(test_packet_down_rw)
+{
+	tbt_run_packet(TB_IO_RW, 20, 4, TBT_PKT_DOWN);
+}
+END_TEST
+
+START_TEST(test_packet_down_uring)
+{
+	tbt_run_packet(TB_IO_URING, 20, 4, TBT_PKT_DOWN);
+}
+END_TEST
+
+START_TEST(test_packet_noneigh_rw)
+{
+	tbt_run_packet(TB_IO_RW, 20, 0, TBT_PKT_NONEIGH);
+}
+END_TEST
+
+START_TEST(test_packet_noneigh_uring)
+{
+	tbt_run_packet(TB_IO_URING, 20, 0, TBT_PKT_NONEIGH);
+}
+END_TEST
+
 START_TEST(test_raw_rw)
 {
 	tbt_run_out(TB_IO_RW, 8, 100, 3, 1, TBT_ALLOW, TBT_RAW);
@@ -424,6 +711,14 @@ tunbatch_suite(void)
 	tcase_add_test(tc, test_raw_noroute_rw);
 	tcase_add_test(tc, test_raw_noroute_uring);
 	tcase_add_test(tc, test_raw_seccomp_enter_fails_later);
+	tcase_add_test(tc, test_packet_rw);
+	tcase_add_test(tc, test_packet_uring);
+	tcase_add_test(tc, test_packet_toobig_rw);
+	tcase_add_test(tc, test_packet_toobig_uring);
+	tcase_add_test(tc, test_packet_down_rw);
+	tcase_add_test(tc, test_packet_down_uring);
+	tcase_add_test(tc, test_packet_noneigh_rw);
+	tcase_add_test(tc, test_packet_noneigh_uring);
 	suite_add_tcase(s, tc);
 	return s;
 }
