@@ -21,7 +21,10 @@
 #    back to the kernel path;
 #  - a packet longer than the MTU takes the kernel path, one of exactly the
 #    MTU goes by pktout;
-#  - a configured gateway overrides the default route.
+#  - a configured gateway overrides the default route;
+#  - the gateway stops answering: the kicks walk the entry through
+#    DELAY/PROBE to FAILED and every packet takes the kernel path (the
+#    neighbour timers of s are shortened so this takes seconds, not ~50).
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 
@@ -47,6 +50,12 @@ ns_exec s ip addr add 192.0.2.10/24 dev eth0
 ns_exec s ip addr add 2001:db8:1::10/64 dev eth0
 ns_exec s ip route add default via 192.0.2.1
 ns_exec s ip -6 route add default via 2001:db8:1::1
+for f in ipv4 ipv6; do
+	for k in base_reachable_time_ms=1000 delay_first_probe_time=1 \
+	    retrans_time_ms=200 ucast_solicit=2 mcast_solicit=2; do
+		ns_exec s sysctl -qw "net.$f.neigh.eth0.$k"
+	done
+done
 
 # g: what arrives on eth1 (before the macvlan takes B's frames), by
 # destination MAC and family.  s: what its output hook saw (kernel path).
@@ -261,4 +270,28 @@ assert_eq "g: IPv4 frames to A (configured)" $((a4 + 4)) "$(gcount a4)"
 assert_eq "g: IPv6 frames to A (configured)" $((a6 + 4)) "$(gcount a6)"
 assert_eq "g: IPv4 kick to B (the route)" $((b4 + 1)) "$(gcount b4)"
 assert_eq "g: IPv6 kick to B (the route)" $((b6 + 1)) "$(gcount b6)"
+
+# ---- 6: gateway B stops answering ----------------------------------------
+tool_start
+round 200
+for f in 4 6; do
+	expect "B answers" $f usable=1 mac=$MAC_B
+done
+ns_exec g ip addr del 192.0.2.2/24 dev mv0
+ns_exec g ip addr del 2001:db8:1::2/64 dev mv0
+start=$(now_ms)
+for i in $(seq 1 40); do
+	sleep 0.25
+	round 200
+	[ "$(field 4 usable)$(field 6 usable)" = 00 ] && break
+done
+echo "B silent: both unusable after $(( $(now_ms) - start )) ms ($i rounds)"
+for f in 4 6; do
+	expect "B silent" $f usable=0 pktout=0 kernel=5
+	case $(field $f state) in
+	FAILED|INCOMPLETE|none) pass "B silent IPv$f state $(field $f state)" ;;
+	*) fail "B silent IPv$f state $(field $f state)" ;;
+	esac
+done
+tool_stop
 pass "pktout_nexthop"
