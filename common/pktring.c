@@ -190,22 +190,24 @@ pktring_release(struct pktring *r)
 	r->cur = (r->cur + 1) % PKTRING_BLOCK_NR;
 }
 
-size_t
-pktring_fill(void *arg, struct tb_pkt *set, size_t max)
+/*
+ * The next whole frame: 1 and *f (valid until the next call, which may
+ * hand its block back), 0 when no block is ready.  Truncated frames are
+ * counted and skipped.
+ */
+int
+pktring_next(struct pktring *r, struct pktring_frame *f)
 {
-	struct pktring		*r = arg;
-	struct pktring_frame	 f;
-	size_t			 n = 0;
-	uint32_t		 st;
-	int			 k;
+	uint32_t	st;
+	int		k;
 
-	while (n < max) {
+	for (;;) {
 		if (!r->open) {
 			st = __atomic_load_n(
 			    &pktring_block(r, r->cur)->hdr.bh1.block_status,
 			    __ATOMIC_ACQUIRE);
 			if ((st & TP_STATUS_USER) == 0)
-				break;
+				return 0;
 			if (pktring_cursor_init(&r->cursor,
 			    (const uint8_t *)pktring_block(r, r->cur),
 			    PKTRING_BLOCK_SIZE) == -1) {
@@ -215,14 +217,30 @@ pktring_fill(void *arg, struct tb_pkt *set, size_t max)
 			}
 			r->open = 1;
 		}
-		if ((k = pktring_cursor_next(&r->cursor, &f)) <= 0) {
+		if ((k = pktring_cursor_next(&r->cursor, f)) <= 0) {
 			if (k == -1)
 				r->stats.bad_frame++;
 			pktring_release(r);
 			continue;
 		}
 		r->stats.frames++;
-		if (f.len < f.wire_len || f.len > PKTRING_COPY_MAX) {
+		if (f->len < f->wire_len) {
+			r->stats.truncated++;
+			continue;
+		}
+		return 1;
+	}
+}
+
+size_t
+pktring_fill(void *arg, struct tb_pkt *set, size_t max)
+{
+	struct pktring		*r = arg;
+	struct pktring_frame	 f;
+	size_t			 n = 0;
+
+	while (n < max && pktring_next(r, &f) == 1) {
+		if (f.len > PKTRING_COPY_MAX) {
 			r->stats.truncated++;
 			continue;
 		}
@@ -305,6 +323,51 @@ pktring_filter_ip6_16(struct sock_filter *p, uint16_t pfx16)
 	i = pktring_filter_head(p, ETH_P_IPV6, drop);
 	p[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 24);
 	p[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, pfx16,
+	    1, 0);
+	i++;
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x40000);
+	return i;
+}
+
+size_t
+pktring_filter_udp4(struct sock_filter *p, struct in_addr dst, uint16_t port)
+{
+	size_t	i, drop = 4 + 9, accept = drop + 1;
+
+	i = pktring_filter_head(p, ETH_P_IP, drop);
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9);
+	p[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    IPPROTO_UDP, 0, (uint8_t)(drop - i - 1));
+	i++;
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 16);
+	p[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+	    ntohl(dst.s_addr), 0, (uint8_t)(drop - i - 1));
+	i++;
+	/* Fragments (MF or an offset) stay with the kernel's reassembly. */
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6);
+	p[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K,
+	    0x3fff, (uint8_t)(drop - i - 1), 0);
+	i++;
+	/* X = IHL * 4; the destination port is at X + 2. */
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0);
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2);
+	p[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port,
+	    (uint8_t)(accept - i - 1), 0);
+	i++;
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x40000);
+	return i;
+}
+
+size_t
+pktring_filter_ip6_32(struct sock_filter *p, uint32_t pfx32)
+{
+	size_t	i, drop = 4 + 2;
+
+	i = pktring_filter_head(p, ETH_P_IPV6, drop);
+	p[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 24);
+	p[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, pfx32,
 	    1, 0);
 	i++;
 	p[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);

@@ -77,6 +77,13 @@ void	pktring_close(struct pktring *);
  * TB_HEADROOM); returns the count.  Hands back every block it finished.
  */
 size_t	pktring_fill(void *pktring, struct tb_pkt *set, size_t max);
+/*
+ * For callers that parse frames in place or copy them themselves: the
+ * next whole frame (1 and *f pointing into the ring, valid until the next
+ * call), 0 when none is ready.  Truncated frames are counted and skipped;
+ * the caller reads f->status (e.g. TP_STATUS_CSUMNOTREADY, _CSUM_VALID).
+ */
+int	pktring_next(struct pktring *, struct pktring_frame *);
 /* Frames the kernel dropped for lack of room since the last call. */
 uint64_t pktring_kernel_drops(struct pktring *);
 
@@ -94,5 +101,10 @@ int	pktring_cursor_next(struct pktring_cursor *, struct pktring_frame *);
 size_t	pktring_filter_ip4(struct sock_filter *prog, uint8_t proto,
 	    const struct in_addr *dst, size_t ndst);
 size_t	pktring_filter_ip6_16(struct sock_filter *prog, uint16_t pfx16);
+/* udp4: UDP to dst:port (host order), unfragmented only (teredod). */
+size_t	pktring_filter_udp4(struct sock_filter *prog, struct in_addr dst,
+	    uint16_t port);
+/* ip6_32: destination inside pfx32/32 (host order, e.g. 0x20010000). */
+size_t	pktring_filter_ip6_32(struct sock_filter *prog, uint32_t pfx32);
 
 #endif /* JF_PKTRING_H */

@@ -1,6 +1,8 @@
 /*
  * The key table of teredod.conf and the checks that span several keys.
  */
+#include <arpa/inet.h>
+#include <net/if.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,12 @@
 #define K(name, type, field, dflt, req, mn, mx, help) \
 	{ name, type, offsetof(struct td_config, field), dflt, req, mn, mx, \
 	    NULL, help }
+#define E(name, field, dflt, choices, help) \
+	{ name, CONF_ENUM, offsetof(struct td_config, field), dflt, 0, 0, 0, \
+	    choices, help }
+
+/* Same order as enum td_io_mode. */
+static const char *const td_io_modes[] = { "kernel", "packet", NULL };
 
 const struct conf_key td_conf_keys[] = {
 	K("BindAddress", CONF_IPV4, bind_address, NULL, 1, 0, 0,
@@ -49,6 +57,28 @@ const struct conf_key td_conf_keys[] = {
 	    0, 0, "control socket path"),
 	K("StateFile", CONF_STR, state_file, "", 0, 0, 0,
 	    "trusted peers kept across a clean restart (empty: off)"),
+	E("Input", input, "kernel", td_io_modes,
+	    "kernel: UDP socket and TUN; packet: rings on InputInterface "
+	    "(UDP to BindAddress:BindPort) and NativeInputInterface "
+	    "(2001::/32)"),
+	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
+	    "Input packet: the interface clients' UDP arrives on "
+	    "(needs an ingress drop rule)"),
+	K("NativeInputInterface", CONF_STR, native_input_if, "", 0, 0, 0,
+	    "Input packet: the interface native IPv6 to 2001::/32 arrives "
+	    "on (empty: InputInterface)"),
+	E("Output", output, "kernel", td_io_modes,
+	    "kernel: UDP socket and TUN; packet: hand packets to the "
+	    "output interfaces' drivers (no host firewall on that path)"),
+	K("OutputInterface", CONF_STR, output_if, "", 0, 0, 0,
+	    "Output packet: the interface UDP to clients leaves on"),
+	K("NativeOutputInterface", CONF_STR, native_output_if, "", 0, 0, 0,
+	    "Output packet: the interface native IPv6 leaves on "
+	    "(empty: OutputInterface)"),
+	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,
+	    "Output packet: IPv4 next hop (0.0.0.0: the default route's)"),
+	K("OutputGateway6", CONF_IPV6, output_gw6, "::", 0, 0, 0,
+	    "Output packet: IPv6 next hop (::: the default route's)"),
 	{ NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -64,6 +94,96 @@ td_limits_from_config(const struct td_config *c, struct peers_limits *l)
 	l->rate_buckets = TD_RATE_BUCKETS;
 }
 
+const char *
+td_native_input_if(const struct td_config *c)
+{
+	return c->native_input_if[0] != '\0' ? c->native_input_if :
+	    c->input_if;
+}
+
+const char *
+td_native_output_if(const struct td_config *c)
+{
+	return c->native_output_if[0] != '\0' ? c->native_output_if :
+	    c->output_if;
+}
+
+/* An interface key: set only with its mode, and a possible name. */
+static int
+td_config_ifkey(const char *file, const char *key, const char *val,
+    int mode_on, const char *mode, char *err, size_t errlen)
+{
+	if (val[0] != '\0' && !mode_on)
+		return conf_fail(err, errlen, file, key, 1, "only with %s "
+		    "packet", mode);
+	if (strlen(val) >= IFNAMSIZ)
+		return conf_fail(err, errlen, file, key, 1,
+		    "interface name too long");
+	return 0;
+}
+
+/* A next hop must be a unicast address. */
+static const char *
+td_gw4_bad(struct in_addr a)
+{
+	uint32_t	h = ntohl(a.s_addr);
+
+	if (h == 0)
+		return NULL;
+	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 28) >= 14)
+		return "not a unicast next hop";
+	return NULL;
+}
+
+static const char *
+td_gw6_bad(const struct in6_addr *a)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(a))
+		return NULL;
+	if (IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_LOOPBACK(a) ||
+	    IN6_IS_ADDR_V4MAPPED(a))
+		return "not a unicast next hop";
+	return NULL;
+}
+
+static int
+td_config_check_io(const char *file, const struct td_config *c, char *err,
+    size_t errlen)
+{
+	int		in = c->input == TD_IO_PACKET;
+	int		out = c->output == TD_IO_PACKET;
+	const char	*why;
+
+	if (in && c->input_if[0] == '\0')
+		return conf_fail(err, errlen, file, "Input", 1,
+		    "packet needs InputInterface");
+	if (out && c->output_if[0] == '\0')
+		return conf_fail(err, errlen, file, "Output", 1,
+		    "packet needs OutputInterface");
+	if (td_config_ifkey(file, "InputInterface", c->input_if, in,
+	    "Input", err, errlen) == -1 ||
+	    td_config_ifkey(file, "NativeInputInterface", c->native_input_if,
+	    in, "Input", err, errlen) == -1 ||
+	    td_config_ifkey(file, "OutputInterface", c->output_if, out,
+	    "Output", err, errlen) == -1 ||
+	    td_config_ifkey(file, "NativeOutputInterface",
+	    c->native_output_if, out, "Output", err, errlen) == -1)
+		return -1;
+	if (!out && c->output_gw4.s_addr != INADDR_ANY)
+		return conf_fail(err, errlen, file, "OutputGateway4", 1,
+		    "only with Output packet");
+	if (!out && !IN6_IS_ADDR_UNSPECIFIED(&c->output_gw6))
+		return conf_fail(err, errlen, file, "OutputGateway6", 1,
+		    "only with Output packet");
+	if ((why = td_gw4_bad(c->output_gw4)) != NULL)
+		return conf_fail(err, errlen, file, "OutputGateway4", 1, "%s",
+		    why);
+	if ((why = td_gw6_bad(&c->output_gw6)) != NULL)
+		return conf_fail(err, errlen, file, "OutputGateway6", 1, "%s",
+		    why);
+	return 0;
+}
+
 int
 td_config_check(const char *file, void *cfgp, char *err, size_t errlen)
 {
@@ -76,6 +196,8 @@ td_config_check(const char *file, void *cfgp, char *err, size_t errlen)
 		    "must be one address of this host (packets to clients "
 		    "leave from it)");
 	}
+	if (td_config_check_io(file, c, err, errlen) == -1)
+		return -1;
 	td_limits_from_config(c, &l);
 	need = peers_memory(&l);
 	if (need > (size_t)c->max_memory_mib * 1024 * 1024) {

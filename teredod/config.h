@@ -13,6 +13,12 @@
 
 #define TEREDOD_CONF	"/etc/justforward/teredod.conf"
 
+/* Same order as td_io_modes[] in config.c. */
+enum td_io_mode {
+	TD_IO_KERNEL,		/* UDP socket and TUN */
+	TD_IO_PACKET,		/* packet rings / packet output (pktio.h) */
+};
+
 struct td_config {
 	struct in_addr	bind_address;
 	uint32_t	bind_port;
@@ -31,7 +37,19 @@ struct td_config {
 	char		user[CONF_STR_MAX];
 	char		control_socket[CONF_STR_MAX];
 	char		state_file[CONF_STR_MAX];
+	int		input;			/* enum td_io_mode */
+	char		input_if[CONF_STR_MAX];
+	char		native_input_if[CONF_STR_MAX];
+	int		output;			/* enum td_io_mode */
+	char		output_if[CONF_STR_MAX];
+	char		native_output_if[CONF_STR_MAX];
+	struct in_addr	output_gw4;
+	struct in6_addr	output_gw6;
 };
+
+/* The interface the native side uses in packet mode (the key or IF). */
+const char	*td_native_input_if(const struct td_config *);
+const char	*td_native_output_if(const struct td_config *);
 
 extern const struct conf_key td_conf_keys[];
 

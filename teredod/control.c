@@ -104,4 +104,5 @@ td_ctl_status(void *arg, struct ctl_reply *rep)
 	ctl_reply_printf(rep, "queue_slots_used %u", r->peers.slots_used);
 	ctl_reply_printf(rep, "queue_slots %u", r->peers.lim.queue_slots);
 	ctl_reply_printf(rep, "table_bytes %zu", peers_memory(&r->peers.lim));
+	pktio_status(rep, &r->pio);
 }

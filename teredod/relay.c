@@ -42,8 +42,8 @@ relay_out_add(struct relay *r, uint32_t addr, uint16_t port,
 		relay_flush(r);
 	i = o->n++;
 	if (copy) {
-		memcpy(o->copy[i], data, len);
-		data = o->copy[i];
+		memcpy(o->copy[i] + RELAY_HR, data, len);
+		data = o->copy[i] + RELAY_HR;
 	}
 	o->iov[i].iov_base = (void *)(uintptr_t)data;
 	o->iov[i].iov_len = len;
@@ -51,11 +51,17 @@ relay_out_add(struct relay *r, uint32_t addr, uint16_t port,
 	o->to[i].sin_family = AF_INET;
 	o->to[i].sin_addr.s_addr = addr;
 	o->to[i].sin_port = htons(port);
-	memset(&o->msg[i], 0, sizeof(o->msg[i]));
-	o->msg[i].msg_hdr.msg_name = &o->to[i];
-	o->msg[i].msg_hdr.msg_namelen = sizeof(o->to[i]);
-	o->msg[i].msg_hdr.msg_iov = &o->iov[i];
-	o->msg[i].msg_hdr.msg_iovlen = 1;
+	relay_out_msg(o, i, i);
+}
+
+void
+relay_out_msg(struct relay_out *o, unsigned int k, unsigned int i)
+{
+	memset(&o->msg[k], 0, sizeof(o->msg[k]));
+	o->msg[k].msg_hdr.msg_name = &o->to[i];
+	o->msg[k].msg_hdr.msg_namelen = sizeof(o->to[i]);
+	o->msg[k].msg_hdr.msg_iov = &o->iov[i];
+	o->msg[k].msg_hdr.msg_iovlen = 1;
 }
 
 void
@@ -65,6 +71,11 @@ relay_flush(struct relay *r)
 	unsigned int		 done = 0;
 	int			 n;
 
+	/* Output packet: what pktout takes leaves msg[] (the rest stays). */
+	if (r->pio.out4 != NULL && o->n > 0)
+		pktio_flush4(r);
+	if (r->pio.n6 > 0)
+		pktio_flush6(r);
 	while (done < o->n) {
 		n = sendmmsg(r->udp, o->msg + done, o->n - done, 0);
 		if (n <= 0) {
@@ -81,7 +92,7 @@ relay_flush(struct relay *r)
 	o->n = 0;
 }
 
-static void
+void
 relay_tun_write(struct relay *r, const uint8_t *pkt, size_t len)
 {
 	if (write(r->tun.fd, pkt, len) != (ssize_t)len) {
@@ -173,13 +184,42 @@ relay_new_peer(struct relay *r, struct peer *stale, const struct tx_verdict *v,
 }
 
 void
-relay_from_native(struct relay *r, uint8_t *pkt, size_t len)
+relay_native_oversize(struct relay *r, const uint8_t *pkt, size_t len)
+{
+	counters_inc(&r->ctr, C_TX_PACKETS);
+	counters_inc(&r->ctr, D_TX_OVERSIZE);
+	relay_icmp_native(r, ICMP6_PACKET_TOO_BIG, 0, r->pol.mtu, pkt, len,
+	    C_ICMP6_PTB);
+}
+
+/*
+ * Input packet: no kernel forwarding hop before us, so this is the hop
+ * (RFC 8200 3: decrement; at 1 or 0, Time Exceeded instead).  0: go on.
+ */
+static int
+relay_native_hop(struct relay *r, uint8_t *pkt, size_t len,
+    const struct tx_verdict *v)
+{
+	if (v->ip6.hlim > 1) {
+		ip6_set_hlim(pkt, (uint8_t)(v->ip6.hlim - 1));
+		return 0;
+	}
+	counters_inc(&r->ctr, D_TX_HLIM);
+	relay_icmp_native(r, ICMP6_TIME_EXCEEDED, 0, 0, pkt, len,
+	    C_ICMP6_TIME_EXCEEDED);
+	return -1;
+}
+
+void
+relay_from_native(struct relay *r, uint8_t *pkt, size_t len, int hop)
 {
 	struct tx_verdict	 v;
 	struct peer		*p;
 
 	counters_inc(&r->ctr, C_TX_PACKETS);
 	tx_classify(&r->pol, pkt, len, &v);
+	if (hop && v.act != TX_DROP && relay_native_hop(r, pkt, len, &v) == -1)
+		return;
 	switch (v.act) {
 	case TX_DROP:
 		counters_inc(&r->ctr, v.counter);
@@ -233,11 +273,11 @@ relay_send_bubble(struct relay *r, struct peer *p)
 	peers_addr(p, &client);
 	(void)teredo_addr_decode(&client, &ta);
 	td_nonce_addr(&r->pol, &client, r->now, &src);
-	wbuf_init(&w, o->copy[o->n], RELAY_BUF);
+	wbuf_init(&w, o->copy[o->n] + RELAY_HR, RELAY_BUF);
 	if (teredo_bubble_build(&w, &src, &client) == -1)
 		return;
-	relay_out_add(r, ta.server.s_addr, TEREDO_PORT, o->copy[o->n], w.len,
-	    0);
+	relay_out_add(r, ta.server.s_addr, TEREDO_PORT,
+	    o->copy[o->n] + RELAY_HR, w.len, 0);
 	if (p->bubbles > 0)
 		counters_inc(&r->ctr, C_BUBBLES_RETRIED);
 	counters_inc(&r->ctr, C_BUBBLES_SENT);
@@ -337,7 +377,10 @@ relay_from_client(struct relay *r, uint8_t *payload, size_t len,
 		return;
 	}
 	ip6_set_hlim(ip6, (uint8_t)(v.pkt.ip6.hlim - 1));
-	relay_tun_write(r, ip6, v.pkt.ip6_len);
+	if (r->pio.out6 != NULL)
+		pktio_native_add(r, ip6, v.pkt.ip6_len);
+	else
+		relay_tun_write(r, ip6, v.pkt.ip6_len);
 	counters_inc(&r->ctr, C_RX_FORWARDED);
 	counters_add(&r->ctr, C_RX_BYTES, v.pkt.ip6_len);
 }
@@ -424,13 +467,15 @@ relay_tun_cb(int fd, short what, void *arg)
 	(void)what;
 	for (rounds = 0; rounds < 8; rounds++) {
 		for (n = 0; n < RELAY_BATCH; n++)
-			if ((len[n] = read(fd, r->tbuf[n], RELAY_BUF)) <= 0)
+			if ((len[n] = read(fd, r->tbuf[n] + RELAY_HR,
+			    RELAY_BUF)) <= 0)
 				break;
 		if (n == 0)
 			break;
 		r->now = clock_mono_ms();
 		for (i = 0; i < n; i++)
-			relay_from_native(r, r->tbuf[i], (size_t)len[i]);
+			relay_from_native(r, r->tbuf[i] + RELAY_HR,
+			    (size_t)len[i], 0);
 		relay_flush(r);
 		if (n < RELAY_BATCH)
 			break;
@@ -515,6 +560,8 @@ relay_open(struct relay *r, const struct td_config *c)
 	r->cfg = c;
 	r->udp = -1;
 	r->tun.fd = -1;
+	memset(&r->pio, 0, sizeof(r->pio));
+	r->pio.ring4.fd = r->pio.ring6.fd = -1;
 	r->pol.bind_addr = c->bind_address;
 	r->pol.bind_port = (uint16_t)c->bind_port;
 	r->pol.mtu = c->mtu;
@@ -547,7 +594,7 @@ relay_open(struct relay *r, const struct td_config *c)
 		log_warn("tun %s configure", r->tun.name);
 		return -1;
 	}
-	return 0;
+	return pktio_open(&r->pio, c);
 }
 
 int
@@ -565,7 +612,7 @@ relay_start(struct relay *r, struct event_base *base)
 	    event_add(r->ev_tun, NULL) == -1 ||
 	    event_add(r->ev_tick, &tv) == -1)
 		return -1;
-	return 0;
+	return pktio_start(&r->pio, r, base);
 }
 
 void
@@ -577,6 +624,7 @@ relay_close(struct relay *r)
 		event_free(r->ev_tun);
 	if (r->ev_tick)
 		event_free(r->ev_tick);
+	pktio_close(&r->pio);
 	if (r->udp != -1)
 		close(r->udp);
 	if (r->tun.fd != -1)

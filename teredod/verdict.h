@@ -103,7 +103,13 @@ struct peers;
 	X(D_TX_GIVEUP, "drop_tx_given_up") \
 	X(D_TX_RATE_NEW, "drop_tx_new_peer_rate") \
 	X(D_TX_TABLE_FULL, "drop_tx_table_full") \
-	X(D_TX_SEND, "drop_tx_send_error")
+	X(D_TX_SEND, "drop_tx_send_error") \
+	X(D_RX_BAD_IPV4, "drop_rx_bad_ipv4") \
+	X(D_RX_BAD_IPV4_SRC, "drop_rx_bad_ipv4_source") \
+	X(D_RX_BAD_UDP, "drop_rx_bad_udp") \
+	X(D_RX_UDP_CSUM, "drop_rx_udp_checksum") \
+	X(D_TX_HLIM, "drop_tx_hop_limit") \
+	X(D_TX_OVERSIZE, "drop_tx_oversize")
 
 enum td_counter { TD_COUNTERS(COUNTER_ENUM) TD_NCOUNTERS };
 extern const char *const td_counter_names[];

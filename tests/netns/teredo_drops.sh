@@ -5,6 +5,8 @@
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/teredo_lab.bash"
 
+# TL_MODE=packet (teredo_drops_packet.sh): the same with Input packet and
+# Output packet, plus the envelope checks teredod then does itself.
 # Runs unprivileged after setup, as deployed (User).
 TL_USER=nobody
 tl_small
@@ -36,3 +38,8 @@ out=$(ns_exec v6h ping -6 -c1 -W2 -s 1400 -M do -I 2001:db8:6::2 "$C" 2>&1)
 echo "$out" | grep -qi 'mtu[ =]*1280' ||
     fail "no Packet Too Big (MTU 1280) for a 1448-byte packet: $out"
 pass "1448-byte native packet: Packet Too Big, MTU 1280"
+if [ "${TL_MODE:-kernel}" = packet ]; then
+	# The kernel path: the fragmented datagram (socket); ICMPv6 errors and
+	# the misrouted prefix (TUN).
+	tl_assert_packet_path 20 2 8
+fi

@@ -12,6 +12,13 @@
 # real Miredo behind nftables NATs.
 # Functions: tl_base (namespaces, links, server, relay), tl_client N KIND,
 # tl_teredo_addr N, tl_relay_start, tl_relay_stop, tl_stat NAME.
+#
+# TL_MODE=packet runs teredod with Input packet and Output packet (eth0:
+# clients' side, eth1: native side) and the ingress drop rules that go
+# with them (tl_packet_rules).  Output packet has one next hop per
+# family, so tl_base then gives "inet" a router address on each bridge
+# (203.0.113.254, 2001:db8:6::fe) and rly default routes through them
+# (the next hops pktout learns) instead of on-link /24 and /64.
 
 tl_conf_relay() {	# bind-address port
 	cat >"$T/teredod.conf" <<-EOF
@@ -28,6 +35,33 @@ tl_conf_relay() {	# bind-address port
 	NewPeerRatePerServer ${TL_RATESRV:-20000}
 	StateFile "${TL_STATE:-}"
 	User "${TL_USER:-}"
+	EOF
+	[ "${TL_MODE:-kernel}" = packet ] || return 0
+	cat >>"$T/teredod.conf" <<-EOF
+	Input packet
+	InputInterface eth0
+	NativeInputInterface eth1
+	Output packet
+	OutputInterface eth0
+	NativeOutputInterface eth1
+	EOF
+	[ -n "${TL_GW4:-}" ] && echo "OutputGateway4 $TL_GW4" >>"$T/teredod.conf"
+	[ -n "${TL_GW6:-}" ] && echo "OutputGateway6 $TL_GW6" >>"$T/teredod.conf"
+	tl_packet_rules "$1" "$2"
+}
+
+# The ingress drop rules Input packet needs (docs/teredod.md): what the
+# rings take, the kernel must not also deliver (socket) or forward (TUN).
+# Fragments stay with the kernel.
+tl_packet_rules() {	# bind-address port
+	ns_exec rly nft delete table netdev jfteredo 2>/dev/null
+	ns_exec rly nft -f - <<-EOF || fail "nft ingress drop rules"
+	table netdev jfteredo {
+		chain in4 { type filter hook ingress device "eth0" priority -500;
+			meta pkttype host ip daddr $1 udp dport $2 ip frag-off & 0x3fff == 0 counter drop; }
+		chain in6 { type filter hook ingress device "eth1" priority -500;
+			meta pkttype host ip6 daddr 2001::/32 counter drop; }
+	}
 	EOF
 }
 
@@ -50,8 +84,22 @@ tl_base() {
 	ns_exec srv ip addr add 203.0.113.11/24 dev eth0
 	ns_exec srv ip addr add 2001:db8:6::10/64 dev eth1 nodad
 	ns_exec srv ip -6 route add 2001::/32 via 2001:db8:6::1
-	ns_exec rly ip addr add 203.0.113.30/24 dev eth0
-	ns_exec rly ip addr add 2001:db8:6::1/64 dev eth1 nodad
+	if [ "${TL_MODE:-kernel}" = packet ]; then
+		ns_router inet
+		ns_exec inet sysctl -qw net.ipv4.conf.all.send_redirects=0
+		ns_exec inet sysctl -qw net.ipv4.conf.br0.send_redirects=0
+		ns_exec inet ip addr add 203.0.113.254/24 dev br0
+		ns_exec inet ip addr add 2001:db8:6::fe/64 dev br6 nodad
+		ns_exec rly ip addr add 203.0.113.30/32 dev eth0
+		ns_exec rly ip route add 203.0.113.254/32 dev eth0
+		ns_exec rly ip route add default via 203.0.113.254
+		ns_exec rly ip addr add 2001:db8:6::1/128 dev eth1 nodad
+		ns_exec rly ip -6 route add 2001:db8:6::fe/128 dev eth1
+		ns_exec rly ip -6 route add default via 2001:db8:6::fe
+	else
+		ns_exec rly ip addr add 203.0.113.30/24 dev eth0
+		ns_exec rly ip addr add 2001:db8:6::1/64 dev eth1 nodad
+	fi
 	ns_router rly
 	ns_exec rly ip tuntap add mode tun name teredo
 	ns_exec rly ip link set teredo addrgenmode none	# no link-local: no RS/MLD into the relay
@@ -137,6 +185,38 @@ tl_stat() {	# counter name -> value
 	    awk -v k="$1" '$1 == k { print $2 }'
 }
 
+tl_status() {	# status line name -> value
+	"$BUILD/relayctl" -s "$T/teredod.sock" status |
+	    awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# Packet mode really carried the traffic: the rings took it, pktout sent
+# it, the kernel's copies were dropped at ingress, and neither the UDP
+# socket nor the TUN saw more than the few packets that are the kernel's
+# (fragments, misrouted prefixes).
+tl_assert_packet_path() {	# min-ring-frames min-sent max-kernel
+	local k v udp tun min
+	for k in in4_frames in6_frames out4_sent out6_sent; do
+		v=$(tl_status $k)
+		case $k in in*) min=$1 ;; *) min=$2 ;; esac
+		[ -n "$v" ] && [ "$v" -ge "$min" ] ||
+		    fail "packet mode: $k=$v (expected >= $min)"
+	done
+	for k in in4_kernel_drops in6_kernel_drops in4_truncated in6_truncated; do
+		[ "$(tl_status $k)" = 0 ] || fail "packet mode: $k=$(tl_status $k)"
+	done
+	[ "$(tl_status out4_nexthop_usable)" = 1 ] &&
+	    [ "$(tl_status out6_nexthop_usable)" = 1 ] ||
+	    fail "packet mode: next hops not usable: $("$BUILD/relayctl" -s "$T/teredod.sock" status | grep nexthop)"
+	ns_exec rly nft list table netdev jfteredo | grep -q 'counter packets [1-9]' ||
+	    fail "packet mode: the ingress drop rules never matched"
+	udp=$(ns_exec rly awk '/^Udp:/ { if (h) { print $2; exit } h = 1 }' /proc/net/snmp)
+	tun=$(ns_exec rly cat /sys/class/net/teredo/statistics/tx_packets)
+	[ "$udp" -le "$3" ] && [ "$tun" -le "$3" ] ||
+	    fail "packet mode: the kernel path carried traffic (UDP socket $udp datagrams, TUN $tun packets)"
+	pass "packet mode: rings took $(tl_status in4_frames)+$(tl_status in6_frames) frames, pktout sent $(tl_status out4_sent)+$(tl_status out6_sent); kernel path: $udp UDP datagrams, $tun TUN packets"
+}
+
 # The small lab for crafted packets (no Miredo):
 #   wan (fake server 203.0.113.1 + fake clients 198.51.100.20) ── rly
 #   (teredod 203.0.113.20:3545) ── v6h (2001:db8:6::2, counts what it gets)
@@ -168,12 +248,14 @@ tl_small() {
 			ip6 saddr 2001::/32 counter name from_teredo; }
 	}
 	EOF2
-	tl_conf_relay 203.0.113.20 3545
+	TL_GW4=${TL_GW4:-203.0.113.1} TL_GW6=${TL_GW6:-2001:db8:6::2} \
+	    tl_conf_relay 203.0.113.20 3545
 	tl_relay_start
 }
 
 tl_py() {	# ns script args...: run a helper with scapy and the lab's env
 	local ns=$1; shift
 	ns_exec "$ns" env BUILD="$BUILD" T="$T" NS_PFX="$NS_PFX" \
+	    TL_MODE="${TL_MODE:-kernel}" \
 	    PYTHONPATH="$(dirname "${BASH_SOURCE[0]}")" /usr/bin/python3 "$@"
 }

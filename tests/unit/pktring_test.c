@@ -187,15 +187,57 @@ START_TEST(test_fill)
 }
 END_TEST
 
+/* pktring_next: frames in place, status kept, truncated ones skipped. */
+START_TEST(test_next)
+{
+	struct pktring		 r;
+	struct pktring_frame	 f;
+	uint8_t			 p1[90], p2[300], *b0;
+	size_t			 off;
+
+	memset(&r, 0, sizeof(r));
+	r.fd = -1;
+	r.maplen = (size_t)PKTRING_BLOCK_SIZE * PKTRING_BLOCK_NR;
+	ck_assert_ptr_nonnull(r.map = calloc(1, r.maplen));
+	b0 = r.map;
+	pkt_fill(p1, sizeof(p1), 5);
+	pkt_fill(p2, sizeof(p2), 6);
+	off = FIRST;
+	frame_add(b0, &off, p1, sizeof(p1), sizeof(p1),
+	    TP_STATUS_USER | TP_STATUS_CSUMNOTREADY);
+	frame_add(b0, &off, p2, 100, sizeof(p2), TP_STATUS_USER);
+	frame_add(b0, &off, p2, sizeof(p2), sizeof(p2), TP_STATUS_USER);
+	block_set(b0, 3, TP_STATUS_USER);
+	ck_assert_int_eq(pktring_next(&r, &f), 1);
+	ck_assert_uint_eq(f.len, sizeof(p1));
+	ck_assert_mem_eq(f.data, p1, sizeof(p1));
+	ck_assert(f.status & TP_STATUS_CSUMNOTREADY);
+	ck_assert(f.data > b0 && f.data < b0 + PKTRING_BLOCK_SIZE);
+	ck_assert_int_eq(pktring_next(&r, &f), 1);
+	ck_assert_uint_eq(f.len, sizeof(p2));
+	ck_assert_mem_eq(f.data, p2, sizeof(p2));
+	ck_assert_uint_eq(r.stats.truncated, 1);
+	/* Still ours until the next call finds the block walked. */
+	ck_assert_uint_eq(((struct tpacket_block_desc *)(void *)b0)->
+	    hdr.bh1.block_status, TP_STATUS_USER);
+	ck_assert_int_eq(pktring_next(&r, &f), 0);
+	ck_assert_uint_eq(((struct tpacket_block_desc *)(void *)b0)->
+	    hdr.bh1.block_status, TP_STATUS_KERNEL);
+	ck_assert_uint_eq(r.stats.frames, 3);
+	free(r.map);
+}
+END_TEST
+
 /*
  * Classic BPF, the instructions the filters use: ld/ldh/ldb absolute
- * (packet or ancillary), jeq k, ret k.  Returns the snap length.
+ * (packet or ancillary), ldx 4*([k]&0xf), ldh [x+k], jeq k, jset k,
+ * ret k.  Returns the snap length.
  */
 static uint32_t
 bpf_run(const struct sock_filter *p, size_t n, const uint8_t *pkt,
     size_t len, uint32_t pkttype, uint16_t proto)
 {
-	uint32_t	a = 0;
+	uint32_t	a = 0, x = 0;
 	size_t		pc = 0;
 
 	while (pc < n) {
@@ -224,8 +266,21 @@ bpf_run(const struct sock_filter *p, size_t n, const uint8_t *pkt,
 				return 0;
 			a = pkt[f->k];
 			break;
+		case BPF_LDX | BPF_B | BPF_MSH:
+			if (f->k + 1 > len)
+				return 0;
+			x = (uint32_t)(pkt[f->k] & 0xf) * 4;
+			break;
+		case BPF_LD | BPF_H | BPF_IND:
+			if (x + f->k + 2 > len)
+				return 0;
+			a = (uint32_t)pkt[x + f->k] << 8 | pkt[x + f->k + 1];
+			break;
 		case BPF_JMP | BPF_JEQ | BPF_K:
 			pc += a == f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & f->k) != 0 ? f->jt : f->jf;
 			break;
 		case BPF_RET | BPF_K:
 			return f->k;
@@ -304,6 +359,91 @@ START_TEST(test_filter_ip6)
 }
 END_TEST
 
+/* teredod: UDP to BindAddress:BindPort, unfragmented, any IHL. */
+START_TEST(test_filter_udp4)
+{
+	struct sock_filter	prog[PKTRING_FILTER_MAX];
+	struct in_addr		own, other;
+	uint8_t			pkt[80];
+	size_t			n;
+
+	inet_pton(AF_INET, "203.0.113.30", &own);
+	inet_pton(AF_INET, "203.0.113.31", &other);
+	n = pktring_filter_udp4(prog, own, 3544);
+	ck_assert_uint_le(n, PKTRING_FILTER_MAX);
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x45;
+	pkt[9] = 17;
+	memcpy(pkt + 16, &own, 4);
+	pkt[22] = 3544 >> 8;
+	pkt[23] = 3544 & 0xff;
+	ck_assert_uint_gt(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	/* DF alone is fine; MF or an offset is a fragment: the kernel's. */
+	pkt[6] = 0x40;
+	ck_assert_uint_gt(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[6] = 0x20;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[6] = 0;
+	pkt[7] = 1;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[7] = 0;
+	/* Another port, another address, not UDP, not for this host. */
+	pkt[23] ^= 1;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[23] ^= 1;
+	memcpy(pkt + 16, &other, 4);
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	memcpy(pkt + 16, &own, 4);
+	pkt[9] = 6;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[9] = 17;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_MULTICAST,
+	    ETH_P_IP), 0);
+	/* Options (IHL 6): the port moves by 4 bytes. */
+	pkt[0] = 0x46;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[26] = 3544 >> 8;
+	pkt[27] = 3544 & 0xff;
+	ck_assert_uint_gt(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+}
+END_TEST
+
+START_TEST(test_filter_ip6_32)
+{
+	struct sock_filter	prog[PKTRING_FILTER_MAX];
+	uint8_t			pkt[60];
+	size_t			n;
+
+	n = pktring_filter_ip6_32(prog, 0x20010000);
+	ck_assert_uint_le(n, PKTRING_FILTER_MAX);
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x60;
+	pkt[24] = 0x20;
+	pkt[25] = 0x01;
+	pkt[28] = 0xcb;		/* past the /32: any */
+	ck_assert_uint_gt(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IPV6), 0);
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IP), 0);
+	pkt[27] = 0x01;		/* 2001:1::/32 */
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IPV6), 0);
+	pkt[27] = 0;
+	pkt[25] = 0x02;
+	ck_assert_uint_eq(bpf_run(prog, n, pkt, sizeof(pkt), PACKET_HOST,
+	    ETH_P_IPV6), 0);
+}
+END_TEST
+
 static Suite *
 pktring_suite(void)
 {
@@ -313,8 +453,11 @@ pktring_suite(void)
 	tcase_add_test(tc, test_cursor_frames);
 	tcase_add_test(tc, test_cursor_hostile);
 	tcase_add_test(tc, test_fill);
+	tcase_add_test(tc, test_next);
 	tcase_add_test(tc, test_filter_ip4);
 	tcase_add_test(tc, test_filter_ip6);
+	tcase_add_test(tc, test_filter_udp4);
+	tcase_add_test(tc, test_filter_ip6_32);
 	suite_add_tcase(s, tc);
 	return s;
 }
