@@ -436,6 +436,7 @@ nexthop_portid(int nlfd)
 	struct sockaddr_nl	sa;
 	socklen_t		salen = sizeof(sa);
 
+	memset(&sa, 0, sizeof(sa));
 	if (getsockname(nlfd, (struct sockaddr *)&sa, &salen) == -1)
 		return 0;
 	return sa.nl_pid;
