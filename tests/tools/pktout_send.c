@@ -5,7 +5,10 @@
  * through pktout_prepare/pktout_send; what prepare gives back to the
  * kernel goes out on a raw socket (IPPROTO_RAW: the kernel routes it and
  * resolves the neighbour), as a relay's TUN write would.  A line that is
- * a number sets the packet size from that round on.  EOF ends it.
+ * a number sets the packet size from that round on; a line "bad" gives
+ * the second packet pktout prepared a nonexistent ifindex (the driver
+ * refuses it: pktout_send stops there, the tool sends it the kernel's way
+ * and goes on from the next one).  EOF ends it.
  *
  *	pktout_send -i IF [-4 SRC,DST] [-6 SRC,DST] [-G GW4] [-H GW6]
  *	    [-n N] [-s BYTES] [-d PORT] [-x HEXFILE]
@@ -180,7 +183,7 @@ send_kernel(const struct send_opts *o, int family, const uint8_t *pkt,
 
 static void
 send_family(struct pktout *po, const struct send_opts *o, int family,
-    unsigned int round)
+    unsigned int round, int bad)
 {
 	struct pktout_msg	m[SEND_MAX];
 	struct send_count	c;
@@ -200,6 +203,8 @@ send_family(struct pktout *po, const struct send_opts *o, int family,
 		}
 		send_kernel(o, family, send_pkts[i], len[i], &c);
 	}
+	if (bad && n >= 2)
+		m[1].sll.sll_ifindex = 0x7fffffff;
 	while (at < n) {
 		sent = pktout_send(po, m + at, n - at, &err);
 		for (i = 0; i < sent; i++)
@@ -283,6 +288,7 @@ main(int argc, char **argv)
 	struct pktout		po;
 	char			line[64];
 	unsigned int		round = 0;
+	int			bad;
 
 	send_options(argc, argv, &o);
 	log_init("pktout_send", 1, 0);
@@ -306,10 +312,11 @@ main(int argc, char **argv)
 		if (strtoul(line, NULL, 10) >= 48 + 15 &&
 		    strtoul(line, NULL, 10) <= SEND_PKT_MAX)
 			o.size = strtoul(line, NULL, 10);
+		bad = strncmp(line, "bad", 3) == 0;
 		if (o.v4)
-			send_family(&po, &o, AF_INET, round);
+			send_family(&po, &o, AF_INET, round, bad);
 		if (o.v6)
-			send_family(&po, &o, AF_INET6, round);
+			send_family(&po, &o, AF_INET6, round, bad);
 		printf("ready\n");
 	}
 	printf("total sent=%llu kernel_path=%llu too_big=%llu "
