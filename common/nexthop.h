@@ -66,7 +66,8 @@ int	nexthop_socket(void);
 int	nexthop_refresh(struct nexthop *, int nlfd);
 /*
  * Hot path: 1 if this packet must take the kernel path (no usable MAC,
- * or the once-per-refresh kick, which this call consumes).
+ * or the once-per-refresh kick, which this call consumes).  stats.kicks
+ * counts the kicks only, not the packets of an unusable family.
  */
 int	nexthop_take_kick(struct nexthop *);
 /* "REACHABLE", "STALE", ... "none" (status lines). */

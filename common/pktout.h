@@ -82,6 +82,11 @@ int	pktout_prepare(struct pktout *, struct pktout_msg *m,
  * many went out from the start; if fewer than n, *err is the errno of
  * m[returned] (the caller sends that one the kernel's way or counts it,
  * then calls again from returned + 1).
+ * m is an array of pktout_msg, not of mmsghdr: the headers are copied
+ * into a contiguous array per sendmmsg (64 at a time) and each
+ * m[i].mm.msg_len written back.  With no qdisc, ENOBUFS means the
+ * driver's queue was full and the packet was dropped; EAGAIN, the socket
+ * send buffer was.
  */
 size_t	pktout_send(struct pktout *, struct pktout_msg *m, size_t n,
 	    int *err);
