@@ -18,6 +18,10 @@
 #include "relay.h"
 #include "udp4.h"
 
+#ifndef TP_STATUS_GSO_TCP
+#define TP_STATUS_GSO_TCP	(1 << 8)
+#endif
+
 #define PKTIO_ROUNDS		8	/* batches per wake-up, then yield */
 #define PKTIO_REFRESH_S		1
 
@@ -81,6 +85,48 @@ pktio_ring4_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * A local sender left the transport checksum to offload (veth from a
+ * container on this host: TP_STATUS_CSUMNOTREADY; the field holds the
+ * pseudo-header sum).  The kernel's forwarding would complete it
+ * (skb_checksum_help); so do we, for TCP, UDP and ICMPv6.  0 or -1.
+ */
+static int
+pktio_csum_complete6(uint8_t *pkt, size_t len)
+{
+	struct pbuf		b, pl, upper;
+	struct ip6_hdr_info	h;
+	uint8_t			proto;
+	size_t			off, field;
+	uint16_t		c;
+
+	pbuf_init(&b, pkt, len);
+	if (ip6_parse(&b, &h, &pl) != IP6_OK ||
+	    ip6_upper(h.nxt, &pl, &proto, &upper) == -1)
+		return -1;
+	switch (proto) {
+	case IPPROTO_TCP:
+		field = 16;
+		break;
+	case IPPROTO_UDP:
+		field = 6;
+		break;
+	case IPPROTO_ICMPV6:
+		field = 2;
+		break;
+	default:
+		return -1;
+	}
+	if (upper.len < field + 2)
+		return -1;
+	off = (size_t)(upper.p - pkt);
+	c = inet_csum(upper.p, upper.len);
+	if (c == 0 && proto == IPPROTO_UDP)
+		c = 0xffff;
+	wbuf_set_n16(pkt + off + field, c);
+	return 0;
+}
+
 /* Native IPv6 to 2001::/32 from the ring: we are its forwarding hop. */
 static void
 pktio_ring6_cb(evutil_socket_t fd, short what, void *arg)
@@ -104,11 +150,26 @@ pktio_ring6_cb(evutil_socket_t fd, short what, void *arg)
 			if (pbuf_peek_n16(&b, 4, &plen) == 0 &&
 			    (size_t)plen + IP6_HDR_LEN < f.len && plen > 0)
 				f.len = (size_t)plen + IP6_HDR_LEN;
+			/* Merged by GRO/GSO: one frame, many packets. */
+			if (f.status & TP_STATUS_GSO_TCP) {
+				counters_inc(&r->ctr, C_TX_PACKETS);
+				counters_inc(&r->ctr, D_TX_GSO);
+				continue;
+			}
 			if (f.len > RELAY_BUF) {
 				relay_native_oversize(r, f.data, f.len);
 				continue;
 			}
 			memcpy(r->tbuf[n] + RELAY_HR, f.data, f.len);
+			if (f.status & TP_STATUS_CSUMNOTREADY) {
+				if (pktio_csum_complete6(r->tbuf[n] + RELAY_HR,
+				    f.len) == -1) {
+					counters_inc(&r->ctr, C_TX_PACKETS);
+					counters_inc(&r->ctr, D_TX_CSUM_PARTIAL);
+					continue;
+				}
+				io->csum6_completed++;
+			}
 			len[n++] = f.len;
 		}
 		if (n == 0)
@@ -407,6 +468,8 @@ pktio_status(struct ctl_reply *rep, struct pktio *io)
 		    (unsigned long long)io->csum_nic);
 		ctl_reply_printf(rep, "in4_udp_csum_local %llu",
 		    (unsigned long long)io->csum_local);
+		ctl_reply_printf(rep, "in6_csum_completed %llu",
+		    (unsigned long long)io->csum6_completed);
 	}
 	ctl_reply_printf(rep, "output %s", io->npo > 0 ? "packet" : "kernel");
 	if (io->npo == 0)

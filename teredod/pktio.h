@@ -42,6 +42,7 @@ struct pktio {
 	struct pktring		 ring6;		/* native 2001::/32 */
 	uint64_t		 kdrops4, kdrops6;
 	uint64_t		 csum_checked, csum_nic, csum_local;
+	uint64_t		 csum6_completed;
 	int			 npo;		/* pktouts open: 0, 1 or 2 */
 	struct pktout		 po[2];
 	struct pktout		*out4, *out6;	/* NULL: the kernel's way */

@@ -109,7 +109,9 @@ struct peers;
 	X(D_RX_BAD_UDP, "drop_rx_bad_udp") \
 	X(D_RX_UDP_CSUM, "drop_rx_udp_checksum") \
 	X(D_TX_HLIM, "drop_tx_hop_limit") \
-	X(D_TX_OVERSIZE, "drop_tx_oversize")
+	X(D_TX_OVERSIZE, "drop_tx_oversize") \
+	X(D_TX_GSO, "drop_tx_gso_merged") \
+	X(D_TX_CSUM_PARTIAL, "drop_tx_checksum_partial")
 
 enum td_counter { TD_COUNTERS(COUNTER_ENUM) TD_NCOUNTERS };
 extern const char *const td_counter_names[];

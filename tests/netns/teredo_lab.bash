@@ -107,6 +107,10 @@ tl_base() {
 	ns_exec rly ip -6 route add 2001::/32 dev teredo
 	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
 	ns_exec v6h ip -6 route add 2001::/32 via 2001:db8:6::1
+	# A real link carries no GSO super-packets; veths do (from v6h's TCP):
+	# one segment per packet, as with GRO off on a real NIC.
+	[ "${TL_MODE:-kernel}" = packet ] &&
+	    ns_exec v6h ip link set dev eth0 gso_max_segs 1
 	cat >"$T/server.conf" <<-EOF
 	ServerBindAddress 203.0.113.10
 	EOF
