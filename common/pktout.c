@@ -102,8 +102,13 @@ pktout_close(struct pktout *po)
 void
 pktout_refresh(struct pktout *po)
 {
-	if (pktout_read_mtu(po) == -1)
-		log_warn("pktout: %s: MTU", po->ifname);
+	/* A vanished interface: the last MTU stays, sends will fail. */
+	if (pktout_read_mtu(po) == -1) {
+		if (!po->mtu_err)
+			log_warn("pktout: %s: MTU", po->ifname);
+		po->mtu_err = 1;
+	} else
+		po->mtu_err = 0;
 	nexthop_refresh(&po->nh4, po->nlfd);
 	nexthop_refresh(&po->nh6, po->nlfd);
 }
@@ -159,6 +164,18 @@ kernel:
 }
 
 /*
+ * The interface went down or away: every further send would fail the
+ * same way, one system call each.  Both families take the kernel path
+ * until the next refresh finds them usable again.
+ */
+static void
+pktout_send_failed(struct pktout *po, int err)
+{
+	if (err == ENETDOWN || err == ENXIO || err == ENODEV)
+		po->nh4.usable = po->nh6.usable = 0;
+}
+
+/*
  * m is an array of pktout_msg, not of mmsghdr: each sendmmsg gets a
  * contiguous copy of up to PKTOUT_BATCH headers.  A partial sendmmsg
  * loses the failing message's errno, so the next call starts there and
@@ -183,6 +200,7 @@ pktout_send(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 		if (r <= 0) {
 			*err = r == 0 ? EAGAIN : errno;
 			po->stats.send_errors++;
+			pktout_send_failed(po, *err);
 			break;
 		}
 		for (i = 0; i < (size_t)r; i++)

@@ -56,6 +56,7 @@ struct pktout {
 	struct nexthop		nh4;
 	struct nexthop		nh6;
 	struct pktout_stats	stats;
+	int			mtu_err;	/* SIOCGIFMTU failing (logged once) */
 };
 
 /*
@@ -86,7 +87,8 @@ int	pktout_prepare(struct pktout *, struct pktout_msg *m,
  * into a contiguous array per sendmmsg (64 at a time) and each
  * m[i].mm.msg_len written back.  With no qdisc, ENOBUFS means the
  * driver's queue was full and the packet was dropped; EAGAIN, the socket
- * send buffer was.
+ * send buffer was.  ENETDOWN/ENXIO/ENODEV (the interface is down or
+ * gone) also make both families unusable until the next refresh.
  */
 size_t	pktout_send(struct pktout *, struct pktout_msg *m, size_t n,
 	    int *err);

@@ -5,10 +5,11 @@
  * through pktout_prepare/pktout_send; what prepare gives back to the
  * kernel goes out on a raw socket (IPPROTO_RAW: the kernel routes it and
  * resolves the neighbour), as a relay's TUN write would.  A line that is
- * a number sets the packet size from that round on; a line "bad" gives
- * the second packet pktout prepared a nonexistent ifindex (the driver
- * refuses it: pktout_send stops there, the tool sends it the kernel's way
- * and goes on from the next one).  EOF ends it.
+ * a number sets the packet size from that round on.  A line "bigiov"
+ * makes the second packet pktout prepared longer than the MTU after
+ * prepare (EMSGSIZE), "badif" gives it a nonexistent ifindex (ENXIO): the
+ * kernel refuses it, pktout_send stops there, the tool sends it the
+ * kernel's way and goes on from the next one.  EOF ends it.
  *
  *	pktout_send -i IF [-4 SRC,DST] [-6 SRC,DST] [-G GW4] [-H GW6]
  *	    [-n N] [-s BYTES] [-d PORT] [-x HEXFILE]
@@ -16,7 +17,7 @@
  * -G/-H configure the gateway instead of following the default route.
  * -s is the IP packet size.  Per round and family one line:
  *   round=R fam=4 gw=... mac=... state=REACHABLE usable=1 pktout=4
- *   kernel=1 too_big=0 send_errors=0 kernel_errors=0
+ *   kernel=1 too_big=0 send_errors=0 send_err=- kernel_errors=0
  * (gw=none when there is no gateway), then "ready" once the round is
  * over.  -x appends every packet sent, "pktout|kernel HEX" per line.
  */
@@ -53,6 +54,7 @@ struct send_opts {
 
 struct send_count {
 	unsigned int	pktout, kernel, too_big, send_errors, kernel_errors;
+	int		send_err;
 };
 
 static uint8_t	send_pkts[SEND_MAX][SEND_PKT_MAX];
@@ -183,7 +185,7 @@ send_kernel(const struct send_opts *o, int family, const uint8_t *pkt,
 
 static void
 send_family(struct pktout *po, const struct send_opts *o, int family,
-    unsigned int round, int bad)
+    unsigned int round, const char *bad)
 {
 	struct pktout_msg	m[SEND_MAX];
 	struct send_count	c;
@@ -203,7 +205,9 @@ send_family(struct pktout *po, const struct send_opts *o, int family,
 		}
 		send_kernel(o, family, send_pkts[i], len[i], &c);
 	}
-	if (bad && n >= 2)
+	if (strncmp(bad, "bigiov", 6) == 0 && n >= 2)
+		m[1].iov.iov_len = po->mtu + 100;
+	if (strncmp(bad, "badif", 5) == 0 && n >= 2)
 		m[1].sll.sll_ifindex = 0x7fffffff;
 	while (at < n) {
 		sent = pktout_send(po, m + at, n - at, &err);
@@ -214,6 +218,7 @@ send_family(struct pktout *po, const struct send_opts *o, int family,
 		at += sent;
 		if (at < n) {
 			c.send_errors++;
+			c.send_err = err;
 			send_kernel(o, family, send_pkts[m[at].cookie],
 			    len[m[at].cookie], &c);
 			at++;
@@ -226,11 +231,13 @@ send_family(struct pktout *po, const struct send_opts *o, int family,
 		strcpy(gw, "none");
 	printf("round=%u fam=%d mtu=%u gw=%s mac=%02x:%02x:%02x:%02x:%02x:%02x "
 	    "state=%s usable=%d pktout=%u kernel=%u too_big=%u send_errors=%u "
-	    "kernel_errors=%u refresh_errors=%llu\n", round,
+	    "send_err=%s kernel_errors=%u refresh_errors=%llu\n", round,
 	    family == AF_INET ? 4 : 6, po->mtu, gw, nh->mac[0], nh->mac[1], nh->mac[2],
 	    nh->mac[3], nh->mac[4], nh->mac[5],
 	    nexthop_state_name(nh->nud_state), nh->usable, c.pktout, c.kernel,
-	    c.too_big, c.send_errors, c.kernel_errors,
+	    c.too_big, c.send_errors,
+	    c.send_err == 0 ? "-" : strerrorname_np(c.send_err),
+	    c.kernel_errors,
 	    (unsigned long long)nh->stats.refresh_errors);
 }
 
@@ -288,7 +295,6 @@ main(int argc, char **argv)
 	struct pktout		po;
 	char			line[64];
 	unsigned int		round = 0;
-	int			bad;
 
 	send_options(argc, argv, &o);
 	log_init("pktout_send", 1, 0);
@@ -312,11 +318,10 @@ main(int argc, char **argv)
 		if (strtoul(line, NULL, 10) >= 48 + 15 &&
 		    strtoul(line, NULL, 10) <= SEND_PKT_MAX)
 			o.size = strtoul(line, NULL, 10);
-		bad = strncmp(line, "bad", 3) == 0;
 		if (o.v4)
-			send_family(&po, &o, AF_INET, round, bad);
+			send_family(&po, &o, AF_INET, round, line);
 		if (o.v6)
-			send_family(&po, &o, AF_INET6, round, bad);
+			send_family(&po, &o, AF_INET6, round, line);
 		printf("ready\n");
 	}
 	printf("total sent=%llu kernel_path=%llu too_big=%llu "
