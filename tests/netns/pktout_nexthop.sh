@@ -120,11 +120,11 @@ tool_stop() {
 	exec {TOOL_IN}>&-
 	wait "$TOOL_PID" || fail "pktout_send exited with an error"
 }
-LINE4= LINE6=
+LINE4='' LINE6=''
 round() {	# [size]: one round; LINE4/LINE6 are its two lines
 	local l
 	echo "${1:-go}" >&"$TOOL_IN"
-	LINE4= LINE6=
+	LINE4='' LINE6=''
 	while read -r -t 10 l <&"$TOOL_OUT"; do
 		echo "$l" >>"$T/rounds.log"
 		case $l in
@@ -148,7 +148,7 @@ expect() {	# what family key=value...
 
 # ---- 1: no neighbour entry, then resolved ------------------------------
 ns_exec s ip neigh flush dev eth0
-[ -z "$(ns_exec s ip neigh show dev eth0 | grep -v fe80)" ] || fail "s has neighbour entries"
+! ns_exec s ip neigh show dev eth0 | grep -qv fe80 || fail "s has neighbour entries"
 ns_bg g tcpdump -n -U --immediate-mode -i eth1 -w "$T/g.pcap" udp port 5555
 TCPDUMP_PID=$NS_LAST_PID
 wait_until 5 grep -q "listening on" "$T/$(ns_name g).tcpdump.log" || fail "tcpdump did not start"
