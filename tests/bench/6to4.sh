@@ -37,6 +37,11 @@
 #   ingress drop rule of that mode (tests/lib/topo6to4.sh), present only
 #   during those runs; the route into the TUN stays, the rule keeps the
 #   kernel from using it.  Kernel runs and the TUN rows are unchanged.
+#   "Input+Output packet" rows: the same again with Output packet too
+#   (relay4to6 hands its packets to eth6's driver for 2001:db8:46::2,
+#   relay6to4 to eth4's for 203.0.113.5: permanent neighbours, the default
+#   routes' gateways; tests/lib/topo6to4.sh), i.e. the relay's packets
+#   meet neither the kernel's forwarding in nor out.
 # BENCH_SECS (default 4) is the length of one pps run; flat-out runs are
 # repeated BENCH_RUNS (default 2) times and the best is kept.
 set -u
@@ -183,18 +188,30 @@ pps() {
 	echo "pps dir=$dir size=$size mode=$mode rate=$rate sink=${PPS}k offered=${OFFERED}k loss=${LOSS}permille relay_cpu=${CPU}% cpu${RELAY_CPU}_softirq=${SOFTIRQ}% (idle ${IDLE_SOFTIRQ}% subtracted) tunq_drops=$TUNQ egress_drops=$EGRESS pkts_per_wakeup=$BATCH ($(cat "$T/pktgen.out"))" >&2
 }
 
-# relay_input dir tun|packet: restart that direction's relay with that
-# Input (and the ingress drop rule with packet, gone with tun).
+# relay_input dir tun|packet [tun|packet]: restart that direction's relay
+# with that Input (and the ingress drop rule with packet, gone with tun)
+# and Output (default tun).
 IN_PFX=tun
 relay_input() {
-	local ns=r$1
+	local ns=r$1 out=${3:-tun}
 	topo6to4_stop $ns || return 1
 	if [ "$1" = 46 ]; then
-		TOPO_INPUT=$2 topo6to4_start_r46 || return 1
+		TOPO_INPUT=$2 TOPO_OUTPUT=$out topo6to4_start_r46 || return 1
 	else
-		TOPO_INPUT=$2 topo6to4_start_r64 || return 1
+		TOPO_INPUT=$2 TOPO_OUTPUT=$out topo6to4_start_r64 || return 1
 	fi
 	[ "$2" = packet ] && IN_PFX=pkt || IN_PFX=tun
+	# Output packet: wait for the next hop (first refresh at start).
+	[ "$out" != packet ] || wait_until 5 next_hop_usable "$1" ||
+	    { echo "r$1: no usable next hop" >&2; return 1; }
+}
+relay_ctl() { [ "$1" = 46 ] && echo "$TOPO_R46_CTL" || echo "$TOPO_R64_CTL"; }
+# next_hop_usable dir: the relay's Output packet has its family's MAC
+# (relay4to6 relays to IPv6, relay6to4 to IPv4).
+next_hop_usable() {
+	local v=4
+	[ "$1" = 46 ] && v=6
+	[ "$(ctl_value "$(relay_ctl "$1")" output_usable$v)" = 1 ]
 }
 
 permille() { awk -v p="$1" 'BEGIN { printf "%.1f%%", p / 10 }'; }
@@ -226,7 +243,6 @@ pps_rows() {
 			best $dir $size relay || return 1
 			pp=$PPS pc=$CPU po=$OFFERED pl=$LOSS pb=$BATCH
 			pps $dir $size relay $((kp * 1000 / 2)) || return 1
-			relay_input $dir tun || return 1
 			note="Input packet: relay CPU ${pc}%, offered ${po}k, loss $(permille $pl) (${pb} pkts/wakeup)"
 			note="$note; offered 0.5x kernel (${OFFERED}k): got ${PPS}k, loss $(permille $LOSS)"
 			row "$name Input packet pps ${size}B" "$pp" "$kp" kpps "$note"
@@ -234,6 +250,20 @@ pps_rows() {
 			    row "$name Input packet kpps/core ${size}B" \
 				$((pp * 100 / pc)) $((kp * 100 / ks)) kpps/core \
 				"relay ${pp}k at ${pc}% CPU; kernel ${kp}k at ${ks}% softirq"
+			relay_input $dir packet packet || return 1
+			best $dir $size relay || return 1
+			pp=$PPS pc=$CPU po=$OFFERED pl=$LOSS pb=$BATCH
+			pps $dir $size relay $((kp * 1000 / 2)) || return 1
+			ctl=$(relay_ctl $dir)
+			note="Input+Output packet: relay CPU ${pc}%, offered ${po}k, loss $(permille $pl) (${pb} pkts/wakeup)"
+			note="$note; offered 0.5x kernel (${OFFERED}k): got ${PPS}k, loss $(permille $LOSS)"
+			note="$note; by the driver $(ctl_value "$ctl" output_sent), kernel path $(ctl_value "$ctl" output_kernel_path), send errors $(ctl_value "$ctl" output_send_errors), TUN write errors $(ctl_value "$ctl" tun_write_errors)"
+			row "$name Input+Output packet pps ${size}B" "$pp" "$kp" kpps "$note"
+			[ "$pc" -gt 0 ] && [ "$ks" -gt 0 ] &&
+			    row "$name Input+Output packet kpps/core ${size}B" \
+				$((pp * 100 / pc)) $((kp * 100 / ks)) kpps/core \
+				"relay ${pp}k at ${pc}% CPU; kernel ${kp}k at ${ks}% softirq"
+			relay_input $dir tun || return 1
 			# Per core: packets per CPU-second of the relay process
 			# vs of the kernel's forwarding softirq (robust to the
 			# CPU the shared machine leaves us; the relay figure
