@@ -7,20 +7,30 @@
  * without reading past the buffer (each case parses an exact-size heap
  * copy).  Then pktout_prepare (common/pktout.c) on a pktout whose next
  * hops are filled by hand: the sockaddr_ll, the once-per-refresh kick,
- * too big and unusable going the kernel's way.
+ * too big and unusable going the kernel's way.  Last, the same against
+ * the kernel (as root, in a private network namespace per case, set up
+ * with ip(8)): nexthop_refresh on a veth with decoy routes, every
+ * neighbour state ip(8) can set, a dump spanning many recv buffers, a
+ * configured gateway, and one packet through pktout_open/pktout_send.
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/if_ether.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -760,6 +770,200 @@ START_TEST(test_prepare)
 }
 END_TEST
 
+/* ---- against the kernel ------------------------------------------------ */
+
+static void
+sh(const char *fmt, ...)
+{
+	char	cmd[1024];
+	va_list	ap;
+	int	rc, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ck_assert_int_lt(n, (int)sizeof(cmd));
+	rc = system(cmd);
+	ck_assert_msg(rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0,
+	    "failed: %s", cmd);
+}
+
+/*
+ * A private namespace: v0 (192.0.2.10/24, 2001:db8:1::10/64, default via
+ * .1 / ::1) and its peer v1 (198.51.100.10/24, a lower-metric default via
+ * .1 there); decoy defaults in table 100.
+ */
+static unsigned int
+kernel_setup(void)
+{
+	ck_assert_msg(geteuid() == 0, "nexthop_test (kernel) must run as root");
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
+	sh("ip link set lo up && ip link add v0 type veth peer name v1 && "
+	    "ip link set v0 up && ip link set v1 up && "
+	    "ip addr add 192.0.2.10/24 dev v0 && "
+	    "ip addr add 2001:db8:1::10/64 dev v0 nodad && "
+	    "ip addr add 198.51.100.10/24 dev v1 && "
+	    "ip addr add 2001:db8:2::10/64 dev v1 nodad && "
+	    "ip route add default via 192.0.2.1 metric 100 && "
+	    "ip route add default via 198.51.100.1 metric 10 && "
+	    "ip route add default via 192.0.2.99 table 100 && "
+	    "ip -6 route add default via 2001:db8:1::1 metric 100 && "
+	    "ip -6 route add default via 2001:db8:2::1 metric 10 && "
+	    "ip -6 route add default via 2001:db8:1::99 dev v0 table 100");
+	return if_nametoindex("v0");
+}
+
+static const char *const mac_a = "02:00:5e:00:53:01";	/* mac1 */
+
+START_TEST(test_kernel_refresh)
+{
+	struct nexthop	nh4, nh6;
+	unsigned int	ifx = kernel_setup();
+	int		fd = nexthop_socket();
+
+	ck_assert_int_ge(fd, 0);
+	sh("ip neigh replace 192.0.2.1 lladdr %s dev v0 nud stale", mac_a);
+	sh("ip neigh replace 2001:db8:1::1 lladdr %s dev v0 nud reachable",
+	    mac_a);
+	nexthop_init(&nh4, AF_INET, ifx, NULL);
+	nexthop_init(&nh6, AF_INET6, ifx, NULL);
+	ck_assert_int_eq(nexthop_refresh(&nh4, fd), 0);
+	ck_assert_int_eq(nexthop_refresh(&nh6, fd), 0);
+	assert_addr(AF_INET, nh4.gw, "192.0.2.1");
+	assert_addr(AF_INET6, nh6.gw, "2001:db8:1::1");
+	ck_assert_mem_eq(nh4.mac, mac1, 6);
+	ck_assert_mem_eq(nh6.mac, mac1, 6);
+	ck_assert_uint_eq(nh4.nud_state, NUD_STALE);
+	ck_assert_uint_eq(nh6.nud_state, NUD_REACHABLE);
+	ck_assert_int_eq(nh4.kick, 1);
+	ck_assert_uint_eq(nh4.stats.refresh_errors + nh6.stats.refresh_errors,
+	    0);
+
+	/* The route goes: no gateway, unusable. */
+	sh("ip route del default via 192.0.2.1");
+	ck_assert_int_eq(nexthop_refresh(&nh4, fd), -1);
+	ck_assert_int_eq(nh4.usable, 0);
+	ck_assert_int_eq(nh4.gw_known, 0);
+	ck_assert_uint_eq(nh4.stats.no_gateway, 1);
+	ck_assert_uint_eq(nh4.stats.unusable, 1);
+	/* Another gateway: followed, but no entry yet. */
+	sh("ip route add default via 192.0.2.2 metric 100");
+	ck_assert_int_eq(nexthop_refresh(&nh4, fd), -1);
+	assert_addr(AF_INET, nh4.gw, "192.0.2.2");
+	ck_assert_uint_eq(nh4.nud_state, 0);
+	ck_assert_uint_eq(nh4.stats.refresh_errors, 0);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_kernel_states)
+{
+	static const struct {
+		const char	*nud;
+		uint16_t	 state;
+		int		 usable;
+	} cases[] = {
+		{ "reachable", NUD_REACHABLE, 1 }, { "stale", NUD_STALE, 1 },
+		{ "delay", NUD_DELAY, 1 }, { "probe", NUD_PROBE, 1 },
+		{ "permanent", NUD_PERMANENT, 1 }, { "noarp", NUD_NOARP, 1 },
+		{ "failed", NUD_FAILED, 0 }, { "incomplete", NUD_INCOMPLETE, 0 },
+	};
+	struct nexthop	nh;
+	unsigned int	ifx = kernel_setup();
+	int		fd = nexthop_socket();
+	size_t		i;
+
+	ck_assert_int_ge(fd, 0);
+	nexthop_init(&nh, AF_INET6, ifx, NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sh("ip neigh replace 2001:db8:1::1 lladdr %s dev v0 nud %s",
+		    mac_a, cases[i].nud);
+		ck_assert_int_eq(nexthop_refresh(&nh, fd),
+		    cases[i].usable ? 0 : -1);
+		ck_assert_msg(nh.nud_state == cases[i].state,
+		    "nud %s: state %s", cases[i].nud,
+		    nexthop_state_name(nh.nud_state));
+		ck_assert_int_eq(nh.usable, cases[i].usable);
+		if (cases[i].usable)
+			ck_assert_mem_eq(nh.mac, mac1, 6);
+	}
+	sh("ip neigh del 2001:db8:1::1 dev v0");
+	ck_assert_int_eq(nexthop_refresh(&nh, fd), -1);
+	ck_assert_uint_eq(nh.nud_state, 0);
+	ck_assert_uint_eq(nh.stats.refresh_errors, 0);
+	close(fd);
+}
+END_TEST
+
+/* 3000 routes and neighbours through v0: dumps of many recv buffers. */
+START_TEST(test_kernel_big_dump)
+{
+	struct nexthop	nh;
+	unsigned int	ifx = kernel_setup();
+	int		fd = nexthop_socket();
+	char		path[64];
+	FILE		*f;
+	int		i;
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(path, sizeof(path), "/tmp/nexthop_test.%d.batch", getpid());
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < 3000; i++)
+		fprintf(f, "route add 198.18.%d.%d/32 via 192.0.2.%d\n",
+		    i / 250, i % 250, 2 + i % 200);
+	for (i = 0; i < 200; i++)
+		fprintf(f, "neigh add 192.0.2.%d lladdr 00:00:5e:00:53:%02x "
+		    "dev v0 nud permanent\n", 2 + i, i);
+	fclose(f);
+	sh("ip -batch %s; rc=$?; rm -f %s; [ $rc = 0 ] && "
+	    "[ $(ip route show | wc -l) -gt 3000 ] && "
+	    "[ $(ip neigh show dev v0 | wc -l) -ge 200 ]", path, path);
+	sh("ip neigh replace 192.0.2.1 lladdr %s dev v0 nud permanent", mac_a);
+	nexthop_init(&nh, AF_INET, ifx, NULL);
+	ck_assert_int_eq(nexthop_refresh(&nh, fd), 0);
+	assert_addr(AF_INET, nh.gw, "192.0.2.1");
+	ck_assert_mem_eq(nh.mac, mac1, 6);
+	ck_assert_uint_eq(nh.stats.refresh_errors, 0);
+	close(fd);
+}
+END_TEST
+
+/* A configured gateway wins over the route; one packet really leaves. */
+START_TEST(test_kernel_configured_and_send)
+{
+	struct pktout		po;
+	struct pktout_msg	m;
+	uint8_t			gw4[4] = { 192, 0, 2, 77 }, pkt[64] = { 0x45 };
+	size_t			sent;
+	int			err;
+
+	kernel_setup();
+	sh("ip neigh replace 192.0.2.77 lladdr %s dev v0 nud permanent",
+	    mac_a);
+	ck_assert_int_eq(pktout_open(&po, "v0", gw4, NULL), 0);
+	ck_assert_uint_eq(po.mtu, 1500);
+	ck_assert_int_eq(po.nh4.gw_fixed, 1);
+	ck_assert_int_eq(po.nh4.usable, 1);
+	assert_addr(AF_INET, po.nh4.gw, "192.0.2.77");
+	ck_assert_mem_eq(po.nh4.mac, mac1, 6);
+	ck_assert_int_eq(po.nh6.usable, 0);	/* no entry for ::1 */
+	ck_assert_int_eq(pktout_prepare(&po, &m, pkt, sizeof(pkt)), 0);
+	ck_assert_int_eq(pktout_prepare(&po, &m, pkt, sizeof(pkt)), 1);
+	sent = pktout_send(&po, &m, 1, &err);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_int_eq(err, 0);
+	ck_assert_uint_eq(po.stats.sent, 1);
+	ck_assert_uint_eq(m.mm.msg_len, sizeof(pkt));
+	/* MTU re-read on refresh. */
+	sh("ip link set v0 mtu 1400");
+	pktout_refresh(&po);
+	ck_assert_uint_eq(po.mtu, 1400);
+	pktout_close(&po);
+	ck_assert_int_eq(po.fd, -1);
+}
+END_TEST
+
 static Suite *
 nexthop_suite(void)
 {
@@ -781,6 +985,13 @@ nexthop_suite(void)
 	tcase_add_test(tc, test_state_names_format);
 	tcase_add_test(tc, test_prepare);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("kernel");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_kernel_refresh);
+	tcase_add_test(tc, test_kernel_states);
+	tcase_add_test(tc, test_kernel_big_dump);
+	tcase_add_test(tc, test_kernel_configured_and_send);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
@@ -790,6 +1001,8 @@ main(void)
 	SRunner	*sr = srunner_create(nexthop_suite());
 	int	 failed;
 
+	/* Each kernel case unshares its own namespace: it needs its fork. */
+	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
