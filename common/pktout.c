@@ -164,13 +164,14 @@ kernel:
 }
 
 /*
- * The interface went down or away: every further send would fail the
- * same way, one system call each.  Both families take the kernel path
+ * When the interface went down or away, every further send would fail
+ * the same way, one system call each: both families take the kernel path
  * until the next refresh finds them usable again.
  */
-static void
+void
 pktout_send_failed(struct pktout *po, int err)
 {
+	po->stats.send_errors++;
 	if (err == ENETDOWN || err == ENXIO || err == ENODEV)
 		po->nh4.usable = po->nh6.usable = 0;
 }
@@ -199,7 +200,6 @@ pktout_send(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 			continue;
 		if (r <= 0) {
 			*err = r == 0 ? EAGAIN : errno;
-			po->stats.send_errors++;
 			pktout_send_failed(po, *err);
 			break;
 		}

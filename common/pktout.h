@@ -92,5 +92,12 @@ int	pktout_prepare(struct pktout *, struct pktout_msg *m,
  */
 size_t	pktout_send(struct pktout *, struct pktout_msg *m, size_t n,
 	    int *err);
+/*
+ * What pktout_send does when a send failed with err: counts send_errors
+ * and, for ENETDOWN/ENXIO/ENODEV, makes both families unusable until the
+ * next refresh.  For callers that submit io_uring SENDMSGs themselves:
+ * call it for each failed completion (and count sent yourself).
+ */
+void	pktout_send_failed(struct pktout *, int err);
 
 #endif /* JF_PKTOUT_H */
