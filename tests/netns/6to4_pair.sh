@@ -17,16 +17,16 @@
 # read from packet rings on their ingress veths, an ingress drop rule
 # keeps the kernel's copy): there the packets came in through the rings
 # (pkt_rx) and the kernel queued none of them to the TUNs, which shows
-# that the tap sees frames the ingress rule then drops.  Last, Input
-# packet with Output packet (PAIR_MODES picks OUTPUT:INPUT runs): the
-# relays hand their packets to the egress veth's driver, addressed to
-# neighbours the kernel resolves on its own (no permanent entries): the
-# next hops must become usable, most packets go by the driver, the rest
-# (first packets, one kick per family and second) by the TUN, and the
-# kicks keep the neighbour entries in a usable state.
+# that the tap sees frames the ingress rule then drops.  Last, Output
+# packet with Input tun, then with Input packet (PAIR_MODES picks the
+# OUTPUT:INPUT runs): the relays hand their packets to the egress veth's
+# driver, addressed to neighbours the kernel resolves on its own (no
+# permanent entries): the next hops must become usable, most packets go
+# by the driver, the rest (first packets, one kick per family and second)
+# by the TUN, and the kicks keep the neighbour entries in a usable state.
 set -u
 if [ -z "${TOPO_OUTPUT:-}" ]; then
-	for mode in ${PAIR_MODES:-tun:tun raw:tun tun:packet raw:packet packet:packet}; do
+	for mode in ${PAIR_MODES:-tun:tun raw:tun tun:packet raw:packet packet:tun packet:packet}; do
 		echo "--- Input ${mode#*:}, Output ${mode%%:*}"
 		TOPO_INPUT=${mode#*:} TOPO_OUTPUT=${mode%%:*} bash "$0" "$@" ||
 		    exit 1
