@@ -164,19 +164,6 @@ kernel:
 }
 
 /*
- * When the interface went down or away, every further send would fail
- * the same way, one system call each: both families take the kernel path
- * until the next refresh finds them usable again.
- */
-void
-pktout_send_failed(struct pktout *po, int err)
-{
-	po->stats.send_errors++;
-	if (err == ENETDOWN || err == ENXIO || err == ENODEV)
-		po->nh4.usable = po->nh6.usable = 0;
-}
-
-/*
  * m is an array of pktout_msg, not of mmsghdr: each sendmmsg gets a
  * contiguous copy of up to PKTOUT_BATCH headers.  A partial sendmmsg
  * loses the failing message's errno, so the next call starts there and
@@ -200,7 +187,7 @@ pktout_send(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 			continue;
 		if (r <= 0) {
 			*err = r == 0 ? EAGAIN : errno;
-			pktout_send_failed(po, *err);
+			po->stats.send_errors++;
 			break;
 		}
 		for (i = 0; i < (size_t)r; i++)

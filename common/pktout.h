@@ -87,17 +87,9 @@ int	pktout_prepare(struct pktout *, struct pktout_msg *m,
  * into a contiguous array per sendmmsg (64 at a time) and each
  * m[i].mm.msg_len written back.  With no qdisc, ENOBUFS means the
  * driver's queue was full and the packet was dropped; EAGAIN, the socket
- * send buffer was.  ENETDOWN/ENXIO/ENODEV (the interface is down or
- * gone) also make both families unusable until the next refresh.
+ * send buffer was.
  */
 size_t	pktout_send(struct pktout *, struct pktout_msg *m, size_t n,
 	    int *err);
-/*
- * What pktout_send does when a send failed with err: counts send_errors
- * and, for ENETDOWN/ENXIO/ENODEV, makes both families unusable until the
- * next refresh.  For callers that submit io_uring SENDMSGs themselves:
- * call it for each failed completion (and count sent yourself).
- */
-void	pktout_send_failed(struct pktout *, int err);
 
 #endif /* JF_PKTOUT_H */
