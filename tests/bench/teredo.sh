@@ -4,13 +4,21 @@
 # header for the ROW format).  Baseline = Miredo (RelayType relay).
 #
 #   gen4 (fake Teredo server 203.0.113.1 and client 198.51.100.20:40000)
-#     ── rly (both relays at once: teredod 203.0.113.30:3544, Miredo
-#             203.0.113.31:3544) ── gen6 (native host 2001:db8:6::2)
-# The two relays serve two addresses of the same client (same mapping,
-# different RFC 5991 random flag bits): C0 is routed (/128) into Miredo's
-# tun, C1 into teredod's.  Runs alternate between the relays (best of
-# BENCH_RUNS each), so that load from elsewhere on the shared machine
-# hits both alike.
+#     eth0 ── rly eth0 (teredod 203.0.113.30:3544 in the default mode,
+#                       Miredo 203.0.113.31:3544) eth1 ── eth0 gen6
+#     eth1 ── rly eth2 (teredodp: teredod with Input packet and Output
+#                       packet, 203.0.113.32:3544) eth3 ── eth1 gen6
+#   (gen6: native host 2001:db8:6::2)
+# The three relays run at once and serve three addresses of the same
+# client (same mapping, different RFC 5991 random flag bits): C0 is routed
+# (/128) into Miredo's tun, C1 into teredod's; C2 reaches teredodp's rings
+# on its own pair of links (its ingress drop rules and next hops would
+# otherwise take the others' traffic).  Runs alternate between the
+# relays (best of BENCH_RUNS each), so that load from elsewhere on the
+# shared machine hits all alike.  teredo_gen sends with -R (IPv4+UDP
+# headers and checksum prebuilt, as from a remote host), so every relay
+# verifies UDP checksums as in production: a UDP socket over a veth
+# would leave them to offload, unverified.
 # native->client: pktgen in gen6 sends prebuilt IPv6/UDP frames to the
 #   client's Teredo address; the sink is gen4's eth0 (nft ingress drop),
 #   rx counter over a fixed window.
@@ -27,6 +35,8 @@
 # the highest paced rate each relay takes with under 1% loss (a ladder);
 # relay CPU at a fixed offered rate (lower is better); and the peer table
 # for 1,000,000 peers (tests/tools/teredo_peermem).
+# BENCH_TEREDO_PERF=/tmp/x records `perf record -g` of teredodp during its
+# saturation runs into /tmp/x.<dir>.<size>.
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 
@@ -41,9 +51,14 @@ TGEN=$BUILD/tests/tools/teredo_gen
 NETNS_DIR=$(cd "$(dirname "$0")/../netns" && pwd)
 C0=2001:0:cb00:7101:0:63bf:39cc:9beb	# 198.51.100.20:40000 via 203.0.113.1
 C1=2001:0:cb00:7101:100:63bf:39cc:9beb	# the same client, flags 0x0100
-declare -A CLI=([miredo]=$C0 [teredod]=$C1)
-declare -A FLAGS=([miredo]=0 [teredod]=0x100)
-declare -A RIP=([miredo]=203.0.113.31 [teredod]=203.0.113.30)
+C2=2001:0:cb00:7101:1:63bf:39cc:9beb	# flags 0x0001
+RELAYS="miredo teredod teredodp"
+declare -A CLI=([miredo]=$C0 [teredod]=$C1 [teredodp]=$C2)
+declare -A FLAGS=([miredo]=0 [teredod]=0x100 [teredodp]=0x1)
+declare -A RIP=([miredo]=203.0.113.31 [teredod]=203.0.113.30 [teredodp]=203.0.113.32)
+# The generators' interface toward a relay, and the relay's native one.
+declare -A GIF=([miredo]=eth0 [teredod]=eth0 [teredodp]=eth1)
+declare -A RIF6=([miredo]=eth1 [teredod]=eth1 [teredodp]=eth3)
 declare -A PID
 N=2001:db8:6::2
 
@@ -88,6 +103,49 @@ setup() {
 	ns_exec gen4 ip neigh replace 203.0.113.30 lladdr "$(mac rly eth0)" dev eth0 nud permanent
 	ns_exec gen4 ip neigh replace 203.0.113.31 lladdr "$(mac rly eth0)" dev eth0 nud permanent
 	ns_exec rly ip tuntap add mode tun name tdtun
+	# teredodp's own links; its kernel path (refresh kicks, fallbacks)
+	# leaves by them too (policy routing), never by the others'.
+	ns_link gen4 eth1 rly eth2
+	ns_link rly eth3 gen6 eth1
+	ns_exec rly ip addr add 203.0.113.32/32 dev eth2
+	ns_exec rly ip addr add 2001:db8:7::1/64 dev eth3 nodad
+	ns_exec gen6 ip addr add 2001:db8:7::2/64 dev eth1 nodad
+	ns_exec gen6 ip -6 route add $C2/128 via 2001:db8:7::1 dev eth1
+	ns_exec gen4 ip route add 203.0.113.32/32 dev eth1
+	ns_exec rly ip rule add from 203.0.113.32 table 100
+	ns_exec rly ip route add 198.51.100.0/24 dev eth2 table 100
+	ns_exec rly ip route add 203.0.113.0/24 dev eth2 table 100
+	ns_exec rly ip tuntap add mode tun name tdtunp
+	ns_exec rly ip -6 rule add iif tdtunp table 100
+	ns_exec rly ip -6 route add default via 2001:db8:7::2 dev eth3 table 100
+	ns_exec rly ip neigh replace 198.51.100.20 lladdr "$(mac gen4 eth1)" dev eth2 nud permanent
+	ns_exec rly ip neigh replace 203.0.113.1 lladdr "$(mac gen4 eth1)" dev eth2 nud permanent
+	ns_exec rly ip neigh replace 2001:db8:7::2 lladdr "$(mac gen6 eth1)" dev eth3 nud permanent
+	ns_exec gen6 ip neigh replace 2001:db8:7::1 lladdr "$(mac rly eth3)" dev eth1 nud permanent
+	ns_exec gen4 ip neigh replace 203.0.113.32 lladdr "$(mac rly eth2)" dev eth1 nud permanent
+	ns_exec rly nft -f - <<-EOF || fail "nft ingress drop rules"
+	table netdev jfteredo {
+		chain in4 { type filter hook ingress device "eth2" priority -500;
+			meta pkttype host ip daddr 203.0.113.32 udp dport 3544 ip frag-off & 0x3fff == 0 drop; }
+		chain in6 { type filter hook ingress device "eth3" priority -500;
+			meta pkttype host ip6 daddr 2001::/32 drop; }
+	}
+	EOF
+	cat >"$T/teredodp.conf" <<-EOF
+	BindAddress 203.0.113.32
+	BindPort 3544
+	InterfaceName tdtunp
+	NativeAddress 2001:db8:7::1
+	ControlSocket $T/teredodp.sock
+	Input packet
+	InputInterface eth2
+	NativeInputInterface eth3
+	Output packet
+	OutputInterface eth2
+	NativeOutputInterface eth3
+	OutputGateway4 203.0.113.1
+	OutputGateway6 2001:db8:7::2
+	EOF
 	cat >"$T/teredod.conf" <<-EOF
 	BindAddress 203.0.113.30
 	BindPort 3544
@@ -103,10 +161,13 @@ setup() {
 	EOF
 }
 
-start_relays() {	# both; sets PID[teredod] PID[miredo]
+start_relays() {	# all three; sets PID[teredod] PID[teredodp] PID[miredo]
 	ns_bg rly taskset -c $RELAY_CPU "$BUILD/teredod" -f -c "$T/teredod.conf"
 	PID[teredod]=$NS_LAST_PID
 	wait_until 5 test -S "$T/teredod.sock" || return 1
+	ns_bg rly taskset -c $RELAY_CPU "$BUILD/teredod" -f -c "$T/teredodp.conf"
+	PID[teredodp]=$NS_LAST_PID
+	wait_until 5 test -S "$T/teredodp.sock" || return 1
 	ns_bg rly taskset -c $RELAY_CPU miredo -f -c "$T/miredo.conf" -p "$T/miredo.pid"
 	PID[miredo]=$NS_LAST_PID
 	wait_until 5 sh -c "ip -n $(ns_name rly) -6 route | grep -q '^2001::/32 dev miredo0'" ||
@@ -136,7 +197,9 @@ sys.exit(0 if ok else 1)' "$(ns_name gen6)" "$1"
 sink_on() {
 	ns_exec "$1" nft add table netdev jfsink &&
 	ns_exec "$1" nft add chain netdev jfsink in \
-	    "{ type filter hook ingress device \"eth0\" priority 0; policy drop; }"
+	    "{ type filter hook ingress device \"eth0\" priority 0; policy drop; }" &&
+	ns_exec "$1" nft add chain netdev jfsink in1 \
+	    "{ type filter hook ingress device \"eth1\" priority 0; policy drop; }"
 }
 sink_off() { ns_exec "$1" nft delete table netdev jfsink 2>/dev/null; }
 
@@ -144,26 +207,32 @@ sink_off() { ns_exec "$1" nft delete table netdev jfsink 2>/dev/null; }
 pps() {
 	local cur=$1 dir=$2 size=$3 rate=${4:-0} sink gen g a b ga gb c0 c1 t0 t1 ka
 	local rpid=${PID[$1]} ep=${RIP[$1]}:3544 fl=${FLAGS[$1]} dst=${CLI[$1]}
+	local gif=${GIF[$1]}
 	if [ "$dir" = down ]; then		# native -> client
 		sink=gen4 gen=gen6
 		# keep C valid (30 s after its last packet) during the run
-		ns_exec gen4 "$TGEN" -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
+		ns_exec gen4 "$TGEN" -R -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
 		    -s 203.0.113.1 -d $N -l 64 -t $((SECS + 1)) -p 20 >/dev/null &
 		ka=$!
-		ns_exec gen6 "$PKTGEN" -i eth0 -d "$(mac rly eth1)" -6 "$N,$dst" \
-		    -s "$size" -t "$SECS" -r "$rate" -C $GEN_CPU >"$T/gen.out" 2>&1 &
+		ns_exec gen6 "$PKTGEN" -i "$gif" -d "$(mac rly "${RIF6[$cur]}")" \
+		    -6 "$N,$dst" -s "$size" -t "$SECS" -r "$rate" -C $GEN_CPU \
+		    >"$T/gen.out" 2>&1 &
 	else
 		sink=gen6 gen=gen4 ka=
-		ns_exec gen4 "$TGEN" -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
+		ns_exec gen4 "$TGEN" -R -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
 		    -s 203.0.113.1 -d $N -l "$size" -t "$SECS" -p "$rate" \
 		    -C $GEN_CPU >"$T/gen.out" 2>&1 &
 	fi
 	g=$!
 	sleep 1
-	a=$(rx_packets $sink eth0); ga=$(tx_packets $gen eth0)
+	a=$(rx_packets $sink "$gif"); ga=$(tx_packets $gen "$gif")
 	c0=$(cpu_ticks "$rpid"); t0=$(now_ns)
+	# BENCH_TEREDO_PERF=prefix: a profile of each teredodp saturation run
+	[ -n "${BENCH_TEREDO_PERF:-}" ] && [ "$cur" = teredodp ] && [ "$rate" = 0 ] &&
+	    perf record -q -g -p "$rpid" -o "$BENCH_TEREDO_PERF.$dir.$size" \
+	    -- sleep 1.5 >/dev/null 2>&1 &
 	sleep "$(awk -v s="$SECS" 'BEGIN { print s - 1.5 }')"
-	b=$(rx_packets $sink eth0); gb=$(tx_packets $gen eth0)
+	b=$(rx_packets $sink "$gif"); gb=$(tx_packets $gen "$gif")
 	c1=$(cpu_ticks "$rpid"); t1=$(now_ns)
 	wait $g || { cat "$T/gen.out"; return 1; }
 	[ -n "$ka" ] && wait "$ka"
@@ -181,9 +250,9 @@ declare -A R
 measure() {
 	local i r key=$1.$2
 	[ -n "${3:-}" ] && key=$1.fixed
-	for r in miredo teredod; do R[$r.$key]=-1; done
+	for r in $RELAYS; do R[$r.$key]=-1; done
 	for i in $(seq "$RUNS"); do
-		for r in miredo teredod; do
+		for r in $RELAYS; do
 			pps $r "$@" || fail "$r $*"
 			if [ "$PPS" -gt "${R[$r.$key]}" ]; then
 				R[$r.$key]=$PPS R[$r.$key.cpu]=$CPU R[$r.$key.off]=$OFFERED
@@ -194,13 +263,13 @@ measure() {
 
 # lossfree dir: highest paced rate (100-byte packets) each relay takes
 # with under 1% loss, climbing a ladder, runs alternating between relays.
-LADDER=${BENCH_TEREDO_LADDER:-25000 50000 100000 150000 200000 300000}
+LADDER=${BENCH_TEREDO_LADDER:-25000 50000 100000 150000 200000 300000 400000 600000 800000}
 lossfree() {
 	local r rate
-	declare -A up=([miredo]=1 [teredod]=1)
-	R[miredo.$1.lf]=0 R[teredod.$1.lf]=0
+	declare -A up=([miredo]=1 [teredod]=1 [teredodp]=1)
+	R[miredo.$1.lf]=0 R[teredod.$1.lf]=0 R[teredodp.$1.lf]=0
 	for rate in $LADDER; do
-		for r in miredo teredod; do
+		for r in $RELAYS; do
 			[ "${up[$r]}" = 1 ] || continue
 			SECS=3 pps $r "$1" 100 "$rate" || fail "$r lossfree $1"
 			if [ "$LOSS" -lt 10 ]; then
@@ -209,13 +278,13 @@ lossfree() {
 				up[$r]=0
 			fi
 		done
-		[ "${up[miredo]}${up[teredod]}" = 00 ] && break
+		[ "${up[miredo]}${up[teredod]}${up[teredodp]}" = 000 ] && break
 	done
 }
 
 setup
 start_relays || fail "relays did not start"
-for r in miredo teredod; do
+for r in $RELAYS; do
 	establish "${CLI[$r]}" || fail "$r: bubble exchange with the fake client failed"
 done
 for dir in down up; do
@@ -226,22 +295,32 @@ for dir in down up; do
 	if [ $dir = down ]; then sink_off gen4; else sink_off gen6; fi
 done
 
-for dir in down up; do
-	[ $dir = down ] && name="native->client" || name="client->native"
-	for size in 100 1280; do
-		row "$name pps ${size}B" "${R[teredod.$dir.$size]}" "${R[miredo.$dir.$size]}" kpps \
-		    "CPU teredod ${R[teredod.$dir.$size.cpu]}% miredo ${R[miredo.$dir.$size.cpu]}%; offered ${R[teredod.$dir.$size.off]}k/${R[miredo.$dir.$size.off]}k"
+# relay label: rows of one teredod mode against Miredo.
+rows() {
+	local t=$1 label=$2 dir name size
+	for dir in down up; do
+		[ $dir = down ] && name="native->client" || name="client->native"
+		for size in 100 1280; do
+			row "$label $name pps ${size}B" "${R[$t.$dir.$size]}" "${R[miredo.$dir.$size]}" kpps \
+			    "CPU $t ${R[$t.$dir.$size.cpu]}% miredo ${R[miredo.$dir.$size.cpu]}%; offered ${R[$t.$dir.$size.off]}k/${R[miredo.$dir.$size.off]}k"
+		done
+		row "$label $name kpps per relay core 100B" \
+		    "$(percore "${R[$t.$dir.100]}" "${R[$t.$dir.100.cpu]}")" \
+		    "$(percore "${R[miredo.$dir.100]}" "${R[miredo.$dir.100.cpu]}")" kpps/core \
+		    "saturation run above: delivered / relay CPU"
+		row "$label $name kpps per relay core 1280B" \
+		    "$(percore "${R[$t.$dir.1280]}" "${R[$t.$dir.1280.cpu]}")" \
+		    "$(percore "${R[miredo.$dir.1280]}" "${R[miredo.$dir.1280.cpu]}")" kpps/core \
+		    "saturation run above: delivered / relay CPU"
+		row "$label $name max rate <1% loss 100B" "${R[$t.$dir.lf]}" "${R[miredo.$dir.lf]}" kpps \
+		    "ladder ${LADDER// /,} pps; CPU there $t ${R[$t.$dir.lf.cpu]:-?}% miredo ${R[miredo.$dir.lf.cpu]:-?}%"
+		row "$label $name CPU at $((FIXED_PPS / 1000))k pps" "${R[$t.$dir.fixed.cpu]}" \
+		    "${R[miredo.$dir.fixed.cpu]}" "%core" \
+		    "lower is better; delivered ${R[$t.$dir.fixed]}k / ${R[miredo.$dir.fixed]}k"
 	done
-	row "$name kpps per relay core 100B" \
-	    "$(percore "${R[teredod.$dir.100]}" "${R[teredod.$dir.100.cpu]}")" \
-	    "$(percore "${R[miredo.$dir.100]}" "${R[miredo.$dir.100.cpu]}")" kpps/core \
-	    "saturation run above: delivered / relay CPU"
-	row "$name max rate <1% loss 100B" "${R[teredod.$dir.lf]}" "${R[miredo.$dir.lf]}" kpps \
-	    "ladder ${LADDER// /,} pps; CPU there teredod ${R[teredod.$dir.lf.cpu]:-?}% miredo ${R[miredo.$dir.lf.cpu]:-?}%"
-	row "$name CPU at $((FIXED_PPS / 1000))k pps" "${R[teredod.$dir.fixed.cpu]}" \
-	    "${R[miredo.$dir.fixed.cpu]}" "%core" \
-	    "lower is better; delivered ${R[teredod.$dir.fixed]}k / ${R[miredo.$dir.fixed]}k"
-done
+}
+rows teredodp "packet"
+rows teredod "kernel"
 mem=$("$BUILD/tests/tools/teredo_peermem" 1000000) || fail "teredo_peermem"
 echo "$mem" >&2
 set -- $mem

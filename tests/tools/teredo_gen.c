@@ -7,12 +7,15 @@
  * Nothing is built in the send loop (lab-notes.md section 6).
  *
  *	teredo_gen -b SRC4:PORT -r RELAY4:PORT -s SERVER4 -d DST6
- *	    [-l BYTES] [-t SECONDS] [-p PPS] [-f FLOWS] [-F FLAGS] [-C CPU]
+ *	    [-l BYTES] [-t SECONDS] [-p PPS] [-f FLOWS] [-F FLAGS] [-C CPU] [-R]
  *
  * -l is the size of the IPv6 packet (40-byte header included); -f varies
  * the inner UDP source port over FLOWS values; -F sets the address's
- * flags word (RFC 5991 random bits: another address, same mapping).  Prints one line
- * "sent N pkts in S s = R pps".
+ * flags word (RFC 5991 random bits: another address, same mapping).  -R
+ * sends through a raw IPv4 socket with the IPv4+UDP headers and the UDP
+ * checksum prebuilt, as a remote sender's datagrams arrive: a UDP
+ * socket over a veth leaves the checksum to offload, which a receiver
+ * then does not verify.  Prints one line "sent N pkts in S s = R pps".
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -34,6 +37,7 @@
 #define GEN_BATCH	64
 #define GEN_RING	256
 #define GEN_MAX		1500
+#define GEN_HDR		(IP4_HDR_LEN + UDP_HDR_LEN)	/* -R */
 
 struct gen_opts {
 	struct sockaddr_in	 src, relay;
@@ -45,16 +49,17 @@ struct gen_opts {
 	unsigned int		 flows;
 	uint16_t		 flags;
 	int			 cpu;
+	int			 raw;
 };
 
-static uint8_t	ring[GEN_RING][GEN_MAX];
+static uint8_t	ring[GEN_RING][GEN_HDR + GEN_MAX];
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: teredo_gen -b SRC4:PORT -r RELAY4:PORT "
 	    "-s SERVER4 -d DST6 [-l BYTES] [-t SECONDS] [-p PPS] [-f FLOWS] "
-	    "[-F FLAGS] [-C CPU]\n");
+	    "[-F FLAGS] [-C CPU] [-R]\n");
 	exit(2);
 }
 
@@ -85,7 +90,7 @@ gen_opts(int argc, char **argv, struct gen_opts *o)
 	o->seconds = 4;
 	o->flows = 64;
 	o->cpu = -1;
-	while ((ch = getopt(argc, argv, "b:r:s:d:l:t:p:f:F:C:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:r:s:d:l:t:p:f:F:C:R")) != -1) {
 		switch (ch) {
 		case 'b': if (parse_ep(optarg, &o->src)) usage(); break;
 		case 'r': if (parse_ep(optarg, &o->relay)) usage(); break;
@@ -101,6 +106,7 @@ gen_opts(int argc, char **argv, struct gen_opts *o)
 		case 'f': o->flows = (unsigned int)atoi(optarg); break;
 		case 'F': o->flags = (uint16_t)strtoul(optarg, NULL, 0); break;
 		case 'C': o->cpu = atoi(optarg); break;
+		case 'R': o->raw = 1; break;
 		default: usage();
 		}
 	}
@@ -108,6 +114,32 @@ gen_opts(int argc, char **argv, struct gen_opts *o)
 	    o->len < IP6_HDR_LEN + UDP_HDR_LEN || o->len > GEN_MAX ||
 	    o->flows == 0)
 		usage();
+}
+
+/* -R: the IPv4+UDP header of ring entry i, checksum computed. */
+static void
+gen_envelope(const struct gen_opts *o, uint8_t *e, unsigned int i)
+{
+	struct ip4_hdr	ip;
+	struct udp_hdr	u;
+	struct wbuf	w;
+
+	memset(&ip, 0, sizeof(ip));
+	ip.total_len = (uint16_t)(GEN_HDR + o->len);
+	ip.id = (uint16_t)(i + 1);
+	ip.ttl = 64;
+	ip.proto = IPPROTO_UDP;
+	ip.src = o->src.sin_addr;
+	ip.dst = o->relay.sin_addr;
+	ip4_write(e, &ip);
+	u.sport = ntohs(o->src.sin_port);
+	u.dport = ntohs(o->relay.sin_port);
+	u.len = (uint16_t)(UDP_HDR_LEN + o->len);
+	u.csum = 0;
+	wbuf_init(&w, e + IP4_HDR_LEN, UDP_HDR_LEN);
+	(void)udp_build(&w, &u);
+	wbuf_set_n16(e + IP4_HDR_LEN + 6, inet_csum4(ip.src, ip.dst,
+	    IPPROTO_UDP, e + IP4_HDR_LEN, u.len));
 }
 
 static void
@@ -130,9 +162,9 @@ gen_build(const struct gen_opts *o)
 	h.hlim = 64;
 	h.plen = (uint16_t)(o->len - IP6_HDR_LEN);
 	for (i = 0; i < GEN_RING; i++) {
-		wbuf_init(&w, ring[i], sizeof(ring[i]));
+		wbuf_init(&w, ring[i] + GEN_HDR, GEN_MAX);
 		ip6_build(&w, &h);
-		udp = ring[i] + w.len;
+		udp = ring[i] + GEN_HDR + w.len;
 		wbuf_put_n16(&w, (uint16_t)(10000 + i % o->flows));
 		wbuf_put_n16(&w, 9);
 		wbuf_put_n16(&w, h.plen);
@@ -140,6 +172,8 @@ gen_build(const struct gen_opts *o)
 		wbuf_put_zero(&w, o->len - w.len);
 		wbuf_set_n16(udp + 6, inet_csum6(&h.src, &h.dst, IPPROTO_UDP,
 		    udp, h.plen));
+		if (o->raw)
+			gen_envelope(o, ring[i], i);
 	}
 }
 
@@ -170,9 +204,14 @@ main(int argc, char **argv)
 		(void)sched_setaffinity(0, sizeof(set), &set);
 	}
 	gen_build(&o);
-	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	if (o.raw)
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	else
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) ||
-	    bind(fd, (struct sockaddr *)&o.src, sizeof(o.src)) == -1 ||
+	    (!o.raw && bind(fd, (struct sockaddr *)&o.src,
+	    sizeof(o.src)) == -1) ||
 	    connect(fd, (struct sockaddr *)&o.relay, sizeof(o.relay)) == -1) {
 		perror("teredo_gen: socket");
 		return 1;
@@ -181,8 +220,9 @@ main(int argc, char **argv)
 	t0 = t = now_s();
 	while (t - t0 < o.seconds) {
 		for (i = 0; i < GEN_BATCH; i++, k++) {
-			iov[i].iov_base = ring[k % GEN_RING];
-			iov[i].iov_len = o.len;
+			iov[i].iov_base = ring[k % GEN_RING] +
+			    (o.raw ? 0 : GEN_HDR);
+			iov[i].iov_len = o.len + (o.raw ? GEN_HDR : 0);
 			msg[i].msg_hdr.msg_iov = &iov[i];
 			msg[i].msg_hdr.msg_iovlen = 1;
 		}

@@ -189,6 +189,96 @@ START_TEST(parse_udp_rules)
 }
 END_TEST
 
+/*
+ * IPv6 payloads: the outer checksum taken from the inner one (TCP,
+ * ICMPv6, UDP) must equal the one summed over every byte, for odd and
+ * even lengths; UDP without a checksum and other payloads are summed.
+ */
+static void
+inner6(uint8_t *p, size_t plen, uint8_t nxt, int with_csum)
+{
+	struct in6_addr	src, dst;
+	size_t		i, field = nxt == IPPROTO_TCP ? 16 :
+			    nxt == IPPROTO_UDP ? 6 : 2;
+
+	inet_pton(AF_INET6, "2001:0:cb00:7101:0:63bf:39cc:9beb", &src);
+	inet_pton(AF_INET6, "2001:db8:6::2", &dst);
+	memset(p, 0, IP6_HDR_LEN);
+	p[0] = 0x60;
+	p[1] = 0x0a;
+	p[4] = (uint8_t)(plen >> 8);
+	p[5] = (uint8_t)plen;
+	p[6] = nxt;
+	p[7] = 57;
+	memcpy(p + 8, &src, 16);
+	memcpy(p + 24, &dst, 16);
+	for (i = 0; i < plen; i++)
+		p[IP6_HDR_LEN + i] = (uint8_t)(i * 13 + nxt);
+	p[IP6_HDR_LEN + field] = p[IP6_HDR_LEN + field + 1] = 0;
+	if (nxt == IPPROTO_UDP) {
+		p[IP6_HDR_LEN + 4] = (uint8_t)(plen >> 8);
+		p[IP6_HDR_LEN + 5] = (uint8_t)plen;
+	}
+	if (with_csum)
+		wbuf_set_n16(p + IP6_HDR_LEN + field, inet_csum6(&src, &dst,
+		    nxt, p + IP6_HDR_LEN, plen));
+}
+
+START_TEST(write_csum_from_inner)
+{
+	static uint8_t	buf[TD_UDP4_HDR + 1500];
+	static const uint8_t nxts[] = { IPPROTO_TCP, IPPROTO_ICMPV6,
+	    IPPROTO_UDP };
+	static const size_t lens[] = { 20, 21, 60, 1239, 1240 };
+	size_t		i, j, len;
+	uint16_t	c;
+	int		zero;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 5; j++)
+			for (zero = 0; zero < 2; zero++) {
+				len = IP6_HDR_LEN + lens[j];
+				inner6(buf + TD_UDP4_HDR, lens[j], nxts[i],
+				    !zero);
+				td_udp4_write(buf, len, relay, PORT, client,
+				    40000, 1);
+				c = (uint16_t)(buf[26] << 8 | buf[27]);
+				if (zero && nxts[i] != IPPROTO_UDP)
+					continue;	/* bad inner: see below */
+				buf[26] = buf[27] = 0;
+				ck_assert_msg(c == ref_udp_csum(buf, 8 + len) ||
+				    (c == 0xffff &&
+				    ref_udp_csum(buf, 8 + len) == 0),
+				    "nxt %u len %zu zero %d: %04x", nxts[i],
+				    len, zero, c);
+				/* What was written parses back. */
+				buf[26] = (uint8_t)(c >> 8);
+				buf[27] = (uint8_t)c;
+				{
+					struct td_udp4_in in;
+
+					ck_assert_int_eq(td_udp4_parse(buf,
+					    TD_UDP4_HDR + len, TD_CSUM_CHECK,
+					    client, 40000, &in), 0);
+				}
+			}
+}
+END_TEST
+
+/* A corrupt inner TCP checksum makes the outer one fail at the client. */
+START_TEST(write_bad_inner_fails_outer)
+{
+	static uint8_t		buf[TD_UDP4_HDR + 200];
+	struct td_udp4_in	in;
+
+	inner6(buf + TD_UDP4_HDR, 100, IPPROTO_TCP, 1);
+	buf[TD_UDP4_HDR + IP6_HDR_LEN + 30] ^= 0x11;	/* after its checksum */
+	td_udp4_write(buf, IP6_HDR_LEN + 100, relay, PORT, client, 40000, 1);
+	ck_assert_int_eq(td_udp4_parse(buf, TD_UDP4_HDR + IP6_HDR_LEN + 100,
+	    TD_CSUM_CHECK, client, 40000, &in), D_RX_UDP_CSUM);
+}
+END_TEST
+
 static Suite *
 udp4_suite(void)
 {
@@ -197,6 +287,8 @@ udp4_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, write_fields);
+	tcase_add_test(tc, write_csum_from_inner);
+	tcase_add_test(tc, write_bad_inner_fails_outer);
 	tcase_add_test(tc, parse_good);
 	tcase_add_test(tc, parse_checksum);
 	tcase_add_test(tc, parse_ipv4_rules);
