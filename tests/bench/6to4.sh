@@ -258,6 +258,8 @@ pps_rows() {
 			note="Input+Output packet: relay CPU ${pc}%, offered ${po}k, loss $(permille $pl) (${pb} pkts/wakeup)"
 			note="$note; offered 0.5x kernel (${OFFERED}k): got ${PPS}k, loss $(permille $LOSS)"
 			note="$note; by the driver $(ctl_value "$ctl" output_sent), kernel path $(ctl_value "$ctl" output_kernel_path), send errors $(ctl_value "$ctl" output_send_errors), TUN write errors $(ctl_value "$ctl" tun_write_errors)"
+			[ "$pl" -lt 10 ] &&
+			    note="$note; relay not saturated (the generator offered only ${po}k)"
 			row "$name Input+Output packet pps ${size}B" "$pp" "$kp" kpps "$note"
 			[ "$pc" -gt 0 ] && [ "$ks" -gt 0 ] &&
 			    row "$name Input+Output packet kpps/core ${size}B" \
