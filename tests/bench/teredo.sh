@@ -288,7 +288,7 @@ for r in $RELAYS; do
 	establish "${CLI[$r]}" || fail "$r: bubble exchange with the fake client failed"
 done
 for dir in down up; do
-	if [ $dir = down ]; then sink_on gen4; else sink_on gen6; fi
+	if [ $dir = down ]; then sink_on gen4; else sink_on gen6; fi || fail "sink"
 	for size in 100 1280; do measure $dir $size; done
 	RUNS=1 measure $dir 100 "$FIXED_PPS"
 	lossfree $dir
