@@ -21,6 +21,9 @@
 
 /* Frames longer than a batch buffer can hold are truncated ones too. */
 #define PKTRING_COPY_MAX	(TB_PKT_MAX)
+/* What the kernel writes in front of a frame's data (tpacket_rcv). */
+#define PKTRING_FRAME_HDRS	(TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) + \
+				    sizeof(struct sockaddr_ll))
 
 int
 pktring_cursor_init(struct pktring_cursor *c, const uint8_t *block,
@@ -62,6 +65,8 @@ pktring_cursor_next(struct pktring_cursor *c, struct pktring_frame *f)
 		return -1;
 	}
 	f->data = c->block + c->off + h.tp_mac;
+	f->headroom = h.tp_mac > PKTRING_FRAME_HDRS ?
+	    h.tp_mac - PKTRING_FRAME_HDRS : 0;
 	f->len = h.tp_snaplen;
 	f->wire_len = h.tp_len;
 	f->status = h.tp_status;
@@ -78,7 +83,8 @@ pktring_cursor_next(struct pktring_cursor *c, struct pktring_frame *f)
 
 static int
 pktring_setup(struct pktring *r, const char *ifname,
-    const struct sock_filter *prog, size_t n, uint16_t fanout)
+    const struct sock_filter *prog, size_t n, uint16_t fanout,
+    unsigned int reserve)
 {
 	struct sockaddr_ll	 sll;
 	struct sock_fprog	 fp;
@@ -106,6 +112,9 @@ pktring_setup(struct pktring *r, const char *ifname,
 	(void)setsockopt(r->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 	    sizeof(one));
 	if (setsockopt(r->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) == -1)
+		return -1;
+	if (reserve > 0 && setsockopt(r->fd, SOL_PACKET, PACKET_RESERVE,
+	    &reserve, sizeof(reserve)) == -1)
 		return -1;
 	memset(&req, 0, sizeof(req));
 	req.tp_block_size = PKTRING_BLOCK_SIZE;
@@ -147,11 +156,19 @@ int
 pktring_open(struct pktring *r, const char *ifname,
     const struct sock_filter *prog, size_t n, uint16_t fanout)
 {
+	return pktring_open_reserve(r, ifname, prog, n, fanout, 0);
+}
+
+int
+pktring_open_reserve(struct pktring *r, const char *ifname,
+    const struct sock_filter *prog, size_t n, uint16_t fanout,
+    unsigned int reserve)
+{
 	int	saved;
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
-	if (pktring_setup(r, ifname, prog, n, fanout) == 0) {
+	if (pktring_setup(r, ifname, prog, n, fanout, reserve) == 0) {
 		(void)pktring_kernel_drops(r);	/* start from zero */
 		return 0;
 	}
@@ -179,30 +196,41 @@ pktring_block(struct pktring *r, unsigned int i)
 	    (size_t)i * PKTRING_BLOCK_SIZE);
 }
 
-/* Give block cur back to the kernel and move on to the next one. */
+/*
+ * Done with block cur: give it back to the kernel (or, with hold, count
+ * it held) and move on to the next one.
+ */
 static void
-pktring_release(struct pktring *r)
+pktring_done(struct pktring *r, int hold)
 {
-	__atomic_store_n(&pktring_block(r, r->cur)->hdr.bh1.block_status,
-	    TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-	r->stats.blocks++;
+	if (hold)
+		r->held++;
+	else {
+		__atomic_store_n(
+		    &pktring_block(r, r->cur)->hdr.bh1.block_status,
+		    TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		r->stats.blocks++;
+	}
 	r->open = 0;
 	r->cur = (r->cur + 1) % PKTRING_BLOCK_NR;
 }
 
 /*
- * The next whole frame: 1 and *f (valid until the next call, which may
- * hand its block back), 0 when no block is ready.  Truncated frames are
- * counted and skipped.
+ * The next whole frame: 1 and *f, 0 when no block is ready.  Truncated
+ * frames are counted and skipped.  A walked block goes back to the kernel
+ * at once, or, with hold, when pktring_release_held says so.
  */
-int
-pktring_next(struct pktring *r, struct pktring_frame *f)
+static int
+pktring_walk(struct pktring *r, struct pktring_frame *f, int hold)
 {
 	uint32_t	st;
 	int		k;
 
 	for (;;) {
 		if (!r->open) {
+			/* The block after the held ones must stay free. */
+			if (r->held >= PKTRING_BLOCK_NR - 1)
+				return 0;
 			st = __atomic_load_n(
 			    &pktring_block(r, r->cur)->hdr.bh1.block_status,
 			    __ATOMIC_ACQUIRE);
@@ -212,7 +240,7 @@ pktring_next(struct pktring *r, struct pktring_frame *f)
 			    (const uint8_t *)pktring_block(r, r->cur),
 			    PKTRING_BLOCK_SIZE) == -1) {
 				r->stats.bad_frame++;
-				pktring_release(r);
+				pktring_done(r, hold);
 				continue;
 			}
 			r->open = 1;
@@ -220,7 +248,7 @@ pktring_next(struct pktring *r, struct pktring_frame *f)
 		if ((k = pktring_cursor_next(&r->cursor, f)) <= 0) {
 			if (k == -1)
 				r->stats.bad_frame++;
-			pktring_release(r);
+			pktring_done(r, hold);
 			continue;
 		}
 		r->stats.frames++;
@@ -230,6 +258,37 @@ pktring_next(struct pktring *r, struct pktring_frame *f)
 		}
 		return 1;
 	}
+}
+
+int
+pktring_next(struct pktring *r, struct pktring_frame *f)
+{
+	return pktring_walk(r, f, 0);
+}
+
+int
+pktring_next_held(struct pktring *r, struct pktring_frame *f)
+{
+	return pktring_walk(r, f, 1);
+}
+
+void
+pktring_release_held(struct pktring *r)
+{
+	unsigned int	i = (r->cur + PKTRING_BLOCK_NR - r->held) %
+			    PKTRING_BLOCK_NR;
+
+	for (; r->held > 0; r->held--, i = (i + 1) % PKTRING_BLOCK_NR) {
+		__atomic_store_n(&pktring_block(r, i)->hdr.bh1.block_status,
+		    TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		r->stats.blocks++;
+	}
+}
+
+uint8_t *
+pktring_frame_data(struct pktring *r, const struct pktring_frame *f)
+{
+	return r->map + (f->data - r->map);
 }
 
 size_t

@@ -52,6 +52,7 @@ struct pktring_frame {
 	size_t		 len;		/* bytes in the ring */
 	size_t		 wire_len;	/* packet length */
 	uint32_t	 status;	/* TP_STATUS_* */
+	size_t		 headroom;	/* unused bytes of the frame before data */
 };
 
 struct pktring {
@@ -62,6 +63,7 @@ struct pktring {
 	int			 open;		/* cursor valid for cur */
 	struct pktring_cursor	 cursor;
 	struct pktring_stats	 stats;
+	unsigned int		 held;		/* walked blocks not handed back */
 };
 
 /*
@@ -71,6 +73,14 @@ struct pktring {
  */
 int	pktring_open(struct pktring *, const char *ifname,
 	    const struct sock_filter *prog, size_t n, uint16_t fanout);
+/*
+ * The same with PACKET_RESERVE: at least reserve bytes of headroom in
+ * front of every frame's data (f->headroom), e.g. to prepend a header
+ * in place and send the frame from the ring (pktring_next_held).
+ */
+int	pktring_open_reserve(struct pktring *, const char *ifname,
+	    const struct sock_filter *prog, size_t n, uint16_t fanout,
+	    unsigned int reserve);
 void	pktring_close(struct pktring *);
 /*
  * Copies up to max packets from the ring into set[i] (reset, data at
@@ -84,6 +94,16 @@ size_t	pktring_fill(void *pktring, struct tb_pkt *set, size_t max);
  * the caller reads f->status (e.g. TP_STATUS_CSUMNOTREADY, _CSUM_VALID).
  */
 int	pktring_next(struct pktring *, struct pktring_frame *);
+/*
+ * Zero copy: like pktring_next, but the blocks it walks stay ours until
+ * pktring_release_held, so every frame of a batch stays valid (and may
+ * be rewritten in place, pktring_frame_data) until the batch is sent.
+ * Returns 0 as well when all blocks but one are held.
+ */
+int	pktring_next_held(struct pktring *, struct pktring_frame *);
+void	pktring_release_held(struct pktring *);
+/* The frame's data, writable (the ring is mapped read-write). */
+uint8_t	*pktring_frame_data(struct pktring *, const struct pktring_frame *);
 /* Frames the kernel dropped for lack of room since the last call. */
 uint64_t pktring_kernel_drops(struct pktring *);
 

@@ -24,6 +24,8 @@
 
 #define PKTIO_ROUNDS		8	/* batches per wake-up, then yield */
 #define PKTIO_REFRESH_S		1
+/* Frame headroom asked of the rings: RELAY_HR for a header in place. */
+#define PKTIO_RESERVE		RELAY_HR
 
 static enum td_csum_state
 pktio_csum_state(struct pktio *io, uint32_t status)
@@ -40,7 +42,10 @@ pktio_csum_state(struct pktio *io, uint32_t status)
 	return TD_CSUM_CHECK;
 }
 
-/* Clients' UDP from the ring: the socket's work, then the engine's. */
+/*
+ * Clients' UDP from the ring: the socket's work, then the engine's, in
+ * place: the ring's blocks stay ours until the batch is sent.
+ */
 static void
 pktio_ring4_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -48,38 +53,33 @@ pktio_ring4_cb(evutil_socket_t fd, short what, void *arg)
 	struct pktio		*io = &r->pio;
 	struct pktring_frame	 f;
 	struct td_udp4_in	 in;
-	size_t			 len[PKTIO_BATCH];
-	unsigned int		 n, i, rounds;
+	struct sockaddr_in	 from;
+	unsigned int		 n, rounds;
 	int			 c;
 
 	(void)fd;
 	(void)what;
+	memset(&from, 0, sizeof(from));
+	from.sin_family = AF_INET;
 	for (rounds = 0; rounds < PKTIO_ROUNDS; rounds++) {
-		n = 0;
-		while (n < PKTIO_BATCH && pktring_next(&io->ring4, &f) == 1) {
+		r->now = clock_mono_ms();
+		for (n = 0; n < PKTIO_BATCH &&
+		    pktring_next_held(&io->ring4, &f) == 1; n++) {
 			c = td_udp4_parse(f.data, f.len,
 			    pktio_csum_state(io, f.status), r->pol.bind_addr,
 			    r->pol.bind_port, &in);
-			if (c == 0 && in.len > RELAY_BUF)
-				c = D_RX_OVERSIZE;
 			if (c != 0) {
 				counters_inc(&r->ctr, C_RX_PACKETS);
 				counters_inc(&r->ctr, (size_t)c);
 				continue;
 			}
-			memcpy(r->rbuf[n], in.payload, in.len);
-			memset(&r->rfrom[n], 0, sizeof(r->rfrom[n]));
-			r->rfrom[n].sin_family = AF_INET;
-			r->rfrom[n].sin_addr = in.src;
-			r->rfrom[n].sin_port = htons(in.sport);
-			len[n++] = in.len;
+			from.sin_addr = in.src;
+			from.sin_port = htons(in.sport);
+			relay_from_client(r, pktring_frame_data(&io->ring4,
+			    &f) + (in.payload - f.data), in.len, &from);
 		}
-		if (n == 0)
-			break;
-		r->now = clock_mono_ms();
-		for (i = 0; i < n; i++)
-			relay_from_client(r, r->rbuf[i], len[i], &r->rfrom[i]);
 		relay_flush(r);
+		pktring_release_held(&io->ring4);
 		if (n < PKTIO_BATCH)
 			break;
 	}
@@ -127,6 +127,49 @@ pktio_csum_complete6(uint8_t *pkt, size_t len)
 	return 0;
 }
 
+/*
+ * One native frame: in place when it has the headroom a datagram header
+ * needs (PACKET_RESERVE), else copied into tbuf[*k].
+ */
+static void
+pktio_native_frame(struct relay *r, struct pktring_frame *f, unsigned int *k)
+{
+	struct pktio	*io = &r->pio;
+	struct pbuf	 b;
+	uint8_t		*pkt;
+	uint16_t	 plen;
+
+	/* Link padding after a short packet is not ours. */
+	pbuf_init(&b, f->data, f->len);
+	if (pbuf_peek_n16(&b, 4, &plen) == 0 && plen > 0 &&
+	    (size_t)plen + IP6_HDR_LEN < f->len)
+		f->len = (size_t)plen + IP6_HDR_LEN;
+	/* Merged by GRO/GSO: one frame, many packets. */
+	if (f->status & TP_STATUS_GSO_TCP) {
+		counters_inc(&r->ctr, C_TX_PACKETS);
+		counters_inc(&r->ctr, D_TX_GSO);
+		return;
+	}
+	if (f->headroom >= RELAY_HR)
+		pkt = pktring_frame_data(&io->ring6, f);
+	else if (f->len > RELAY_BUF) {
+		relay_native_oversize(r, f->data, f->len);
+		return;
+	} else {
+		pkt = r->tbuf[(*k)++] + RELAY_HR;
+		memcpy(pkt, f->data, f->len);
+	}
+	if (f->status & TP_STATUS_CSUMNOTREADY) {
+		if (pktio_csum_complete6(pkt, f->len) == -1) {
+			counters_inc(&r->ctr, C_TX_PACKETS);
+			counters_inc(&r->ctr, D_TX_CSUM_PARTIAL);
+			return;
+		}
+		io->csum6_completed++;
+	}
+	relay_from_native(r, pkt, f->len, 1);
+}
+
 /* Native IPv6 to 2001::/32 from the ring: we are its forwarding hop. */
 static void
 pktio_ring6_cb(evutil_socket_t fd, short what, void *arg)
@@ -134,49 +177,17 @@ pktio_ring6_cb(evutil_socket_t fd, short what, void *arg)
 	struct relay		*r = arg;
 	struct pktio		*io = &r->pio;
 	struct pktring_frame	 f;
-	struct pbuf		 b;
-	size_t			 len[PKTIO_BATCH];
-	unsigned int		 n, i, rounds;
-	uint16_t		 plen;
+	unsigned int		 n, k, rounds;
 
 	(void)fd;
 	(void)what;
 	for (rounds = 0; rounds < PKTIO_ROUNDS; rounds++) {
-		n = 0;
 		r->now = clock_mono_ms();
-		while (n < PKTIO_BATCH && pktring_next(&io->ring6, &f) == 1) {
-			/* Link padding after a short packet is not ours. */
-			pbuf_init(&b, f.data, f.len);
-			if (pbuf_peek_n16(&b, 4, &plen) == 0 &&
-			    (size_t)plen + IP6_HDR_LEN < f.len && plen > 0)
-				f.len = (size_t)plen + IP6_HDR_LEN;
-			/* Merged by GRO/GSO: one frame, many packets. */
-			if (f.status & TP_STATUS_GSO_TCP) {
-				counters_inc(&r->ctr, C_TX_PACKETS);
-				counters_inc(&r->ctr, D_TX_GSO);
-				continue;
-			}
-			if (f.len > RELAY_BUF) {
-				relay_native_oversize(r, f.data, f.len);
-				continue;
-			}
-			memcpy(r->tbuf[n] + RELAY_HR, f.data, f.len);
-			if (f.status & TP_STATUS_CSUMNOTREADY) {
-				if (pktio_csum_complete6(r->tbuf[n] + RELAY_HR,
-				    f.len) == -1) {
-					counters_inc(&r->ctr, C_TX_PACKETS);
-					counters_inc(&r->ctr, D_TX_CSUM_PARTIAL);
-					continue;
-				}
-				io->csum6_completed++;
-			}
-			len[n++] = f.len;
-		}
-		if (n == 0)
-			break;
-		for (i = 0; i < n; i++)
-			relay_from_native(r, r->tbuf[i] + RELAY_HR, len[i], 1);
+		for (n = k = 0; n < PKTIO_BATCH &&
+		    pktring_next_held(&io->ring6, &f) == 1; n++)
+			pktio_native_frame(r, &f, &k);
 		relay_flush(r);
+		pktring_release_held(&io->ring6);
 		if (n < PKTIO_BATCH)
 			break;
 	}
@@ -285,13 +296,14 @@ pktio_open_input(struct pktio *io, const struct td_config *c)
 	io->ring4.fd = io->ring6.fd = -1;
 	n = pktring_filter_udp4(prog, c->bind_address,
 	    (uint16_t)c->bind_port);
-	if (pktring_open(&io->ring4, c->input_if, prog, n, 0) == -1) {
+	if (pktring_open_reserve(&io->ring4, c->input_if, prog, n, 0,
+	    PKTIO_RESERVE) == -1) {
 		log_warn("packet input on %s", c->input_if);
 		return -1;
 	}
 	n = pktring_filter_ip6_32(prog, 0x20010000);
-	if (pktring_open(&io->ring6, td_native_input_if(c), prog, n,
-	    0) == -1) {
+	if (pktring_open_reserve(&io->ring6, td_native_input_if(c), prog, n,
+	    0, PKTIO_RESERVE) == -1) {
 		log_warn("packet input on %s", td_native_input_if(c));
 		return -1;
 	}

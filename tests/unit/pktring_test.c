@@ -21,13 +21,16 @@
 
 #define FIRST	48	/* offset_to_first_pkt: after the block header */
 
+/* tp_mac of the frames frame_add lays out (the kernel's: 96 + reserve). */
+static uint32_t	frame_mac = 64;
+
 /* Append a frame of len bytes (snaplen snap) at *off; returns its header. */
 static struct tpacket3_hdr *
 frame_add(uint8_t *block, size_t *off, const uint8_t *pkt, uint32_t snap,
     uint32_t len, uint32_t status)
 {
 	struct tpacket3_hdr	*h = (struct tpacket3_hdr *)(void *)(block + *off);
-	uint32_t		 mac = 64;
+	uint32_t		 mac = frame_mac;
 
 	memset(h, 0, sizeof(*h));
 	h->tp_mac = h->tp_net = mac;
@@ -224,6 +227,90 @@ START_TEST(test_next)
 	ck_assert_uint_eq(((struct tpacket_block_desc *)(void *)b0)->
 	    hdr.bh1.block_status, TP_STATUS_KERNEL);
 	ck_assert_uint_eq(r.stats.frames, 3);
+	free(r.map);
+}
+END_TEST
+
+/* pktring_next_held: blocks stay ours until released; headroom. */
+START_TEST(test_next_held)
+{
+	struct pktring		 r;
+	struct pktring_frame	 f[3];
+	uint8_t			 p1[100], *b0, *b1, *w;
+	size_t			 off;
+	struct tpacket_block_desc *d0, *d1;
+
+	memset(&r, 0, sizeof(r));
+	r.fd = -1;
+	r.maplen = (size_t)PKTRING_BLOCK_SIZE * PKTRING_BLOCK_NR;
+	ck_assert_ptr_nonnull(r.map = calloc(1, r.maplen));
+	b0 = r.map;
+	b1 = r.map + PKTRING_BLOCK_SIZE;
+	d0 = (struct tpacket_block_desc *)(void *)b0;
+	d1 = (struct tpacket_block_desc *)(void *)b1;
+	pkt_fill(p1, sizeof(p1), 9);
+	frame_mac = 128;	/* SOCK_DGRAM, PACKET_RESERVE 32 */
+	off = FIRST;
+	frame_add(b0, &off, p1, sizeof(p1), sizeof(p1), TP_STATUS_USER);
+	block_set(b0, 1, TP_STATUS_USER);
+	off = FIRST;
+	frame_add(b1, &off, p1, sizeof(p1), sizeof(p1), TP_STATUS_USER);
+	frame_add(b1, &off, p1, sizeof(p1), sizeof(p1), TP_STATUS_USER);
+	block_set(b1, 2, TP_STATUS_USER);
+	frame_mac = 64;
+
+	ck_assert_int_eq(pktring_next_held(&r, &f[0]), 1);
+	ck_assert_uint_eq(f[0].headroom, 128 - 68);
+	ck_assert_int_eq(pktring_next_held(&r, &f[1]), 1);
+	ck_assert_int_eq(pktring_next_held(&r, &f[2]), 1);
+	/* Block 0 was walked past but is still ours: f[0] is valid. */
+	ck_assert_uint_eq(d0->hdr.bh1.block_status, TP_STATUS_USER);
+	ck_assert_mem_eq(f[0].data, p1, sizeof(p1));
+	ck_assert_uint_eq(r.held, 1);
+	/* Rewritable in place, headroom included. */
+	w = pktring_frame_data(&r, &f[2]);
+	ck_assert_ptr_eq(w, f[2].data);
+	w[-1] = 0xaa;
+	w[0] = 0x55;
+	ck_assert_uint_eq(f[2].data[0], 0x55);
+	ck_assert_int_eq(pktring_next_held(&r, &f[0]), 0);
+	ck_assert_uint_eq(r.held, 2);
+	ck_assert_uint_eq(d1->hdr.bh1.block_status, TP_STATUS_USER);
+	pktring_release_held(&r);
+	ck_assert_uint_eq(r.held, 0);
+	ck_assert_uint_eq(d0->hdr.bh1.block_status, TP_STATUS_KERNEL);
+	ck_assert_uint_eq(d1->hdr.bh1.block_status, TP_STATUS_KERNEL);
+	ck_assert_uint_eq(r.stats.blocks, 2);
+	ck_assert_uint_eq(r.cur, 2);
+	free(r.map);
+}
+END_TEST
+
+/* Holding every block but one stops the walk (the kernel needs one). */
+START_TEST(test_next_held_bound)
+{
+	struct pktring		 r;
+	struct pktring_frame	 f;
+	uint8_t			 p1[60];
+	size_t			 off, i, n = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.fd = -1;
+	r.maplen = (size_t)PKTRING_BLOCK_SIZE * PKTRING_BLOCK_NR;
+	ck_assert_ptr_nonnull(r.map = calloc(1, r.maplen));
+	pkt_fill(p1, sizeof(p1), 3);
+	for (i = 0; i < PKTRING_BLOCK_NR; i++) {
+		off = FIRST;
+		frame_add(r.map + i * PKTRING_BLOCK_SIZE, &off, p1,
+		    sizeof(p1), sizeof(p1), TP_STATUS_USER);
+		block_set(r.map + i * PKTRING_BLOCK_SIZE, 1, TP_STATUS_USER);
+	}
+	while (pktring_next_held(&r, &f) == 1)
+		n++;
+	ck_assert_uint_eq(n, PKTRING_BLOCK_NR - 1);
+	ck_assert_uint_eq(r.held, PKTRING_BLOCK_NR - 1);
+	pktring_release_held(&r);
+	ck_assert_int_eq(pktring_next_held(&r, &f), 1);
 	free(r.map);
 }
 END_TEST
@@ -454,6 +541,8 @@ pktring_suite(void)
 	tcase_add_test(tc, test_cursor_hostile);
 	tcase_add_test(tc, test_fill);
 	tcase_add_test(tc, test_next);
+	tcase_add_test(tc, test_next_held);
+	tcase_add_test(tc, test_next_held_bound);
 	tcase_add_test(tc, test_filter_ip4);
 	tcase_add_test(tc, test_filter_ip6);
 	tcase_add_test(tc, test_filter_udp4);
