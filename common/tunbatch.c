@@ -650,6 +650,10 @@ tunbatch_set_input(struct tunbatch *tb, tb_fill_fn fn, void *arg)
  * Packets from tb->fill: each round fills set 0, decides, and writes the
  * kept ones in one io_uring_enter (TUN writes and raw sends complete
  * inside it, so the set is free again), or with write()/sendmmsg.
+ * Packet output takes sendmmsg here even with a ring: there is no read
+ * to share the enter with, and an io_uring SENDMSG costs more per packet
+ * than one message of a sendmmsg (5-15% more relay CPU per packet,
+ * measured with Input packet at 100 and 1400 bytes).
  */
 static size_t
 tunbatch_service_fill(struct tunbatch *tb, uint64_t now_ms)
@@ -662,7 +666,7 @@ tunbatch_service_fill(struct tunbatch *tb, uint64_t now_ms)
 		n = tb->fill(tb->fill_arg, tb->pkt, tb->batch);
 		tb->stats.rx += n;
 		total += n;
-		if (tb->io != TB_IO_URING) {
+		if (tb->io != TB_IO_URING || tb->po != NULL) {
 			(void)tunbatch_decide_rw(tb, n, now_ms);
 		} else {
 			for (i = nw = 0; i < n; i++) {

@@ -46,10 +46,13 @@
  *		  once-per-refresh kick, longer than the MTU) is written into
  *		  the TUN, in order with the others; a send the driver refuses
  *		  with EMSGSIZE, ENETDOWN or ENXIO too (raw_tun_fallback).
- *		  With io_uring the sends are SENDMSG SQEs on the pktout
- *		  socket (tunbatch then counts them into the pktout's stats,
- *		  as pktout_send does); with read/write one sendmmsg per
- *		  batch (pktout_send).
+ *		  With io_uring and TUN input the sends are SENDMSG SQEs on
+ *		  the pktout socket in the enter of the next reads (tunbatch
+ *		  then counts them into the pktout's stats, as pktout_send
+ *		  does); otherwise, and with another input (fill) even with
+ *		  io_uring, one sendmmsg per batch (pktout_send): cheaper per
+ *		  packet than SENDMSG SQEs when there is no read to share
+ *		  the enter with.
  *
  * One tunbatch serves one fd, from one thread (the one that called
  * tunbatch_init: the ring is single-issuer): with IFF_MULTI_QUEUE, each
