@@ -8,7 +8,9 @@
  * Native IPv6 read from the TUN goes to Teredo clients over UDP (after a
  * bubble exchange for peers not yet trusted); UDP from clients is checked
  * and written to the TUN.  The engine is relay.c, the decisions are the
- * pure functions of verdict.c, the state is peers.c.
+ * pure functions of verdict.c, the state is peers.c.  Input packet and
+ * Output packet (pktio.c) add packet rings and AF_PACKET output on the
+ * hot path; they are opened with the rest, before the privilege drop.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -46,8 +48,10 @@ main(int argc, char **argv)
 		fatalx("cannot drop privileges");
 	if (relay_start(&r, d.base) == -1)
 		fatalx("event setup");
-	log_info("relaying 2001::/32 on %s, UDP %s:%u", r.tun.name,
-	    inet_ntoa(cfg.bind_address), cfg.bind_port);
+	log_info("relaying 2001::/32 on %s, UDP %s:%u, input %s, output %s",
+	    r.tun.name, inet_ntoa(cfg.bind_address), cfg.bind_port,
+	    cfg.input == TD_IO_PACKET ? "packet" : "kernel",
+	    cfg.output == TD_IO_PACKET ? "packet" : "kernel");
 	daemon_ready(&d);
 	daemon_run(&d);
 	if (cfg.state_file[0] != '\0')

@@ -321,6 +321,14 @@ rows() {
 }
 rows teredodp "packet"
 rows teredod "kernel"
+# For the log: the fast mode's I/O figures and its non-zero counters.
+for r in teredod teredodp; do
+	echo "$r status:" >&2
+	"$BUILD/relayctl" -s "$T/$r.sock" status | grep -E '^(in|out)' | tr '\n' ' ' >&2
+	echo >&2
+	"$BUILD/relayctl" -s "$T/$r.sock" stats | awk '$2 != 0' | tr '\n' ' ' >&2
+	echo >&2
+done
 mem=$("$BUILD/tests/tools/teredo_peermem" 1000000) || fail "teredo_peermem"
 echo "$mem" >&2
 set -- $mem
