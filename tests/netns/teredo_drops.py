@@ -17,7 +17,7 @@ from teredo_fake import (CLIENT_IP, NATIVE, RELAY, FakeClients, check, decode,
 
 SOCK = os.environ["T"] + "/teredod.sock"
 PFX = os.environ["NS_PFX"]
-PACKET = os.environ.get("TL_MODE", "kernel") == "packet"
+PACKET = os.environ.get("TL_MODE", "kernel") in ("packet", "packet-in")
 C = teredo(CLIENT_IP, 40000)            # answers from its mapping
 CSYM = teredo(CLIENT_IP, 40001)         # answers from :50000 (symmetric)
 CDEAD = teredo(CLIENT_IP, 40002)        # never answers

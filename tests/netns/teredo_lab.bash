@@ -15,7 +15,7 @@
 #
 # TL_MODE=packet runs teredod with Input packet and Output packet (eth0:
 # clients' side, eth1: native side) and the ingress drop rules that go
-# with them (tl_packet_rules).  Output packet has one next hop per
+# with them (tl_packet_rules); packet-in and packet-out, one of the two.  Output packet has one next hop per
 # family, so tl_base then gives "inet" a router address on each bridge
 # (203.0.113.254, 2001:db8:6::fe) and rly default routes through them
 # (the next hops pktout learns) instead of on-link /24 and /64.
@@ -36,18 +36,26 @@ tl_conf_relay() {	# bind-address port
 	StateFile "${TL_STATE:-}"
 	User "${TL_USER:-}"
 	EOF
-	[ "${TL_MODE:-kernel}" = packet ] || return 0
-	cat >>"$T/teredod.conf" <<-EOF
-	Input packet
-	InputInterface eth0
-	NativeInputInterface eth1
-	Output packet
-	OutputInterface eth0
-	NativeOutputInterface eth1
-	EOF
-	[ -n "${TL_GW4:-}" ] && echo "OutputGateway4 $TL_GW4" >>"$T/teredod.conf"
-	[ -n "${TL_GW6:-}" ] && echo "OutputGateway6 $TL_GW6" >>"$T/teredod.conf"
-	tl_packet_rules "$1" "$2"
+	case ${TL_MODE:-kernel} in
+	packet|packet-in)
+		cat >>"$T/teredod.conf" <<-EOF
+		Input packet
+		InputInterface eth0
+		NativeInputInterface eth1
+		EOF
+		tl_packet_rules "$1" "$2" ;;
+	esac
+	case ${TL_MODE:-kernel} in
+	packet|packet-out)
+		cat >>"$T/teredod.conf" <<-EOF
+		Output packet
+		OutputInterface eth0
+		NativeOutputInterface eth1
+		EOF
+		[ -n "${TL_GW4:-}" ] && echo "OutputGateway4 $TL_GW4" >>"$T/teredod.conf"
+		[ -n "${TL_GW6:-}" ] && echo "OutputGateway6 $TL_GW6" >>"$T/teredod.conf" ;;
+	esac
+	return 0
 }
 
 # The ingress drop rules Input packet needs (docs/teredod.md): what the
@@ -84,7 +92,7 @@ tl_base() {
 	ns_exec srv ip addr add 203.0.113.11/24 dev eth0
 	ns_exec srv ip addr add 2001:db8:6::10/64 dev eth1 nodad
 	ns_exec srv ip -6 route add 2001::/32 via 2001:db8:6::1
-	if [ "${TL_MODE:-kernel}" = packet ]; then
+	if [ "${TL_MODE:-kernel}" != kernel ]; then
 		ns_router inet
 		ns_exec inet sysctl -qw net.ipv4.conf.all.send_redirects=0
 		ns_exec inet sysctl -qw net.ipv4.conf.br0.send_redirects=0
@@ -109,7 +117,7 @@ tl_base() {
 	ns_exec v6h ip -6 route add 2001::/32 via 2001:db8:6::1
 	# A real link carries no GSO super-packets; veths do (from v6h's TCP):
 	# one segment per packet, as with GRO off on a real NIC.
-	[ "${TL_MODE:-kernel}" = packet ] &&
+	[ "${TL_MODE:-kernel}" != kernel ] &&
 	    ns_exec v6h ip link set dev eth0 gso_max_segs 1
 	cat >"$T/server.conf" <<-EOF
 	ServerBindAddress 203.0.113.10
