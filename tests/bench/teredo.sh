@@ -17,8 +17,10 @@
 # relays (best of BENCH_RUNS each), so that load from elsewhere on the
 # shared machine hits all alike.  teredo_gen sends with -R (IPv4+UDP
 # headers and checksum prebuilt, as from a remote host), so every relay
-# verifies UDP checksums as in production: a UDP socket over a veth
-# would leave them to offload, unverified.
+# verifies UDP checksums as in production (a UDP socket over a veth
+# would leave them to offload, unverified), and hands them to its veth
+# through AF_PACKET (-i/-m), like pktgen: the generators must not be what
+# holds a fast relay.
 # native->client: pktgen in gen6 sends prebuilt IPv6/UDP frames to the
 #   client's Teredo address; the sink is gen4's eth0 (nft ingress drop),
 #   rx counter over a fixed window.
@@ -59,6 +61,7 @@ declare -A RIP=([miredo]=203.0.113.31 [teredod]=203.0.113.30 [teredodp]=203.0.11
 # The generators' interface toward a relay, and the relay's native one.
 declare -A GIF=([miredo]=eth0 [teredod]=eth0 [teredodp]=eth1)
 declare -A RIF6=([miredo]=eth1 [teredod]=eth1 [teredodp]=eth3)
+declare -A RIF4=([miredo]=eth0 [teredod]=eth0 [teredodp]=eth2)
 declare -A PID
 N=2001:db8:6::2
 
@@ -211,7 +214,8 @@ pps() {
 	if [ "$dir" = down ]; then		# native -> client
 		sink=gen4 gen=gen6
 		# keep C valid (30 s after its last packet) during the run
-		ns_exec gen4 "$TGEN" -R -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
+		ns_exec gen4 "$TGEN" -i "$gif" -m "$(mac rly "${RIF4[$cur]}")" \
+		    -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
 		    -s 203.0.113.1 -d $N -l 64 -t $((SECS + 1)) -p 20 >/dev/null &
 		ka=$!
 		ns_exec gen6 "$PKTGEN" -i "$gif" -d "$(mac rly "${RIF6[$cur]}")" \
@@ -219,7 +223,8 @@ pps() {
 		    >"$T/gen.out" 2>&1 &
 	else
 		sink=gen6 gen=gen4 ka=
-		ns_exec gen4 "$TGEN" -R -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
+		ns_exec gen4 "$TGEN" -i "$gif" -m "$(mac rly "${RIF4[$cur]}")" \
+		    -b 198.51.100.20:40000 -r "$ep" -F "$fl" \
 		    -s 203.0.113.1 -d $N -l "$size" -t "$SECS" -p "$rate" \
 		    -C $GEN_CPU >"$T/gen.out" 2>&1 &
 	fi

@@ -8,6 +8,7 @@
  *
  *	teredo_gen -b SRC4:PORT -r RELAY4:PORT -s SERVER4 -d DST6
  *	    [-l BYTES] [-t SECONDS] [-p PPS] [-f FLOWS] [-F FLAGS] [-C CPU] [-R]
+ *	    [-i IF -m DSTMAC]
  *
  * -l is the size of the IPv6 packet (40-byte header included); -f varies
  * the inner UDP source port over FLOWS values; -F sets the address's
@@ -15,10 +16,17 @@
  * sends through a raw IPv4 socket with the IPv4+UDP headers and the UDP
  * checksum prebuilt, as a remote sender's datagrams arrive: a UDP
  * socket over a veth leaves the checksum to offload, which a receiver
- * then does not verify.  Prints one line "sent N pkts in S s = R pps".
+ * then does not verify.  -i/-m (implies -R) hands the same datagrams to
+ * IF's driver through an AF_PACKET socket (qdisc bypass), addressed to
+ * DSTMAC: the cheapest way out of the generator's namespace, so that a
+ * fast relay is not held by its generator.  Prints one line "sent N pkts
+ * in S s = R pps".
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -50,6 +58,9 @@ struct gen_opts {
 	uint16_t		 flags;
 	int			 cpu;
 	int			 raw;
+	char			 ifname[IF_NAMESIZE];	/* -i: AF_PACKET */
+	uint8_t			 dmac[6];
+	int			 has_mac;
 };
 
 static uint8_t	ring[GEN_RING][GEN_HDR + GEN_MAX];
@@ -59,7 +70,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: teredo_gen -b SRC4:PORT -r RELAY4:PORT "
 	    "-s SERVER4 -d DST6 [-l BYTES] [-t SECONDS] [-p PPS] [-f FLOWS] "
-	    "[-F FLAGS] [-C CPU] [-R]\n");
+	    "[-F FLAGS] [-C CPU] [-R] [-i IF -m DSTMAC]\n");
 	exit(2);
 }
 
@@ -90,7 +101,7 @@ gen_opts(int argc, char **argv, struct gen_opts *o)
 	o->seconds = 4;
 	o->flows = 64;
 	o->cpu = -1;
-	while ((ch = getopt(argc, argv, "b:r:s:d:l:t:p:f:F:C:R")) != -1) {
+	while ((ch = getopt(argc, argv, "b:r:s:d:l:t:p:f:F:C:Ri:m:")) != -1) {
 		switch (ch) {
 		case 'b': if (parse_ep(optarg, &o->src)) usage(); break;
 		case 'r': if (parse_ep(optarg, &o->relay)) usage(); break;
@@ -107,9 +118,21 @@ gen_opts(int argc, char **argv, struct gen_opts *o)
 		case 'F': o->flags = (uint16_t)strtoul(optarg, NULL, 0); break;
 		case 'C': o->cpu = atoi(optarg); break;
 		case 'R': o->raw = 1; break;
+		case 'i': if (strlen(optarg) >= sizeof(o->ifname)) usage();
+			  strcpy(o->ifname, optarg);
+			  o->raw = 1;
+			  break;
+		case 'm': if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+			      &o->dmac[0], &o->dmac[1], &o->dmac[2],
+			      &o->dmac[3], &o->dmac[4], &o->dmac[5]) != 6)
+				usage();
+			  o->has_mac = 1;
+			  break;
 		default: usage();
 		}
 	}
+	if ((o->ifname[0] != '\0') != o->has_mac)
+		usage();
 	if (o->src.sin_port == 0 || o->relay.sin_port == 0 ||
 	    o->len < IP6_HDR_LEN + UDP_HDR_LEN || o->len > GEN_MAX ||
 	    o->flows == 0)
@@ -177,6 +200,26 @@ gen_build(const struct gen_opts *o)
 	}
 }
 
+/* -i: an AF_PACKET datagram socket on IF, frames to DSTMAC. */
+static int
+gen_packet_socket(const struct gen_opts *o, struct sockaddr_ll *ll)
+{
+	int	fd, one = 1;
+
+	memset(ll, 0, sizeof(*ll));
+	ll->sll_family = AF_PACKET;
+	ll->sll_protocol = htons(ETH_P_IP);
+	ll->sll_ifindex = (int)if_nametoindex(o->ifname);
+	ll->sll_halen = 6;
+	memcpy(ll->sll_addr, o->dmac, 6);
+	if (ll->sll_ifindex == 0 ||
+	    (fd = socket(AF_PACKET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+	    sizeof(one));
+	return fd;
+}
+
 static double
 now_s(void)
 {
@@ -192,6 +235,7 @@ main(int argc, char **argv)
 	struct gen_opts	 o;
 	struct mmsghdr	 msg[GEN_BATCH];
 	struct iovec	 iov[GEN_BATCH];
+	struct sockaddr_ll ll;
 	cpu_set_t	 set;
 	uint64_t	 sent = 0, k = 0;
 	double		 t0, t;
@@ -204,7 +248,9 @@ main(int argc, char **argv)
 		(void)sched_setaffinity(0, sizeof(set), &set);
 	}
 	gen_build(&o);
-	if (o.raw)
+	if (o.ifname[0] != '\0')
+		fd = gen_packet_socket(&o, &ll);
+	else if (o.raw)
 		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	else
 		fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -212,7 +258,8 @@ main(int argc, char **argv)
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) ||
 	    (!o.raw && bind(fd, (struct sockaddr *)&o.src,
 	    sizeof(o.src)) == -1) ||
-	    connect(fd, (struct sockaddr *)&o.relay, sizeof(o.relay)) == -1) {
+	    (o.ifname[0] == '\0' && connect(fd, (struct sockaddr *)&o.relay,
+	    sizeof(o.relay)) == -1)) {
 		perror("teredo_gen: socket");
 		return 1;
 	}
@@ -225,6 +272,10 @@ main(int argc, char **argv)
 			iov[i].iov_len = o.len + (o.raw ? GEN_HDR : 0);
 			msg[i].msg_hdr.msg_iov = &iov[i];
 			msg[i].msg_hdr.msg_iovlen = 1;
+			if (o.ifname[0] != '\0') {
+				msg[i].msg_hdr.msg_name = &ll;
+				msg[i].msg_hdr.msg_namelen = sizeof(ll);
+			}
 		}
 		if ((n = sendmmsg(fd, msg, GEN_BATCH, 0)) > 0)
 			sent += (uint64_t)n;
