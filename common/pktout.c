@@ -1,10 +1,11 @@
 /*
  * pktout: relayed packets straight to the output interface's driver,
  * addressed to the next hop's MAC (see pktout.h).  The only system calls
- * are sendmmsg on the hot path and, once a second, SIOCGIFMTU and the
- * nexthop refreshes.
+ * are sendmmsg, or one send() per run of a TX ring, on the hot path and,
+ * once a second, SIOCGIFMTU and the nexthop refreshes.
  */
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -12,6 +13,7 @@
 #include <net/if.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,6 +22,28 @@
 
 #define PKTOUT_SNDBUF	(4 * 1024 * 1024)
 #define PKTOUT_BATCH	64	/* mmsghdrs per sendmmsg */
+/*
+ * TX ring: frames of a power of two >= the MTU plus the frame header
+ * (2 KiB for 1500), PKTOUT_RING_FRAMES of them.  A frame is busy from
+ * the send() until the kernel frees (or orphans) its skb, so the ring
+ * only has to cover what is in flight.
+ */
+#define PKTOUT_RING_FRAMES	1024
+#define PKTOUT_RING_FRAME_MIN	2048
+#define PKTOUT_RING_FRAME_MAX	65536
+#define PKTOUT_RING_BLOCK_MIN	16384
+/* Without PACKET_TX_HAS_OFF a V2 frame's data follows its header. */
+#define PKTOUT_RING_DATA	(TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+#define PKTOUT_RING_BUSY	\
+	(TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING | TP_STATUS_WRONG_FORMAT)
+
+enum pktout_io { PKTOUT_IO_MMSG, PKTOUT_IO_RING };
+#define PKTOUT_IO_DEFAULT	PKTOUT_IO_MMSG
+
+static size_t	pktout_send_mmsg(struct pktout *, struct pktout_msg *,
+		    size_t, int *);
+static size_t	pktout_send_ring(struct pktout *, struct pktout_msg *,
+		    size_t, int *);
 
 static int
 pktout_read_mtu(struct pktout *po)
@@ -34,31 +58,117 @@ pktout_read_mtu(struct pktout *po)
 	return 0;
 }
 
-/* The AF_PACKET socket: sends only (protocol 0 binds no receive hook). */
+/*
+ * An AF_PACKET socket on the interface: sends only (protocol 0 binds no
+ * receive hook).  -1 with errno.
+ */
 static int
-pktout_socket(struct pktout *po)
+pktout_socket(const struct pktout *po)
 {
 	struct sockaddr_ll	sll;
-	int			one = 1, sndbuf = PKTOUT_SNDBUF;
+	int			fd, saved, one = 1, sndbuf = PKTOUT_SNDBUF;
 
-	po->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (po->fd == -1)
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
 		return -1;
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = 0;
 	sll.sll_ifindex = (int)po->ifindex;
-	if (bind(po->fd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return -1;
+	}
 	/* Straight to the driver; older kernels lack it: the qdisc then. */
-	(void)setsockopt(po->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
 	    sizeof(one));
-	if (setsockopt(po->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
 	    sizeof(sndbuf)) == -1)
-		(void)setsockopt(po->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 		    sizeof(sndbuf));
+	return fd;
+}
+
+static enum pktout_io
+pktout_io_wanted(void)
+{
+	const char	*e = getenv("JF_PKTOUT_IO");
+
+	if (e == NULL || *e == '\0')
+		return PKTOUT_IO_DEFAULT;
+	if (strcmp(e, "ring") == 0)
+		return PKTOUT_IO_RING;
+	if (strcmp(e, "mmsg") != 0)
+		log_warnx("pktout: JF_PKTOUT_IO=%s: not mmsg or ring, "
+		    "using mmsg", e);
+	return PKTOUT_IO_MMSG;
+}
+
+/*
+ * The TX ring on a socket of its own (a socket with a ring sends nothing
+ * but its frames, and io_uring SENDMSGs go to po->fd).  -1 with errno:
+ * the caller stays with sendmmsg.
+ */
+static int
+pktout_ring_open(struct pktout *po)
+{
+	struct pktout_ring	*pr = &po->ring;
+	struct tpacket_req	 req;
+	unsigned int		 fs = PKTOUT_RING_FRAME_MIN, bs;
+	int			 v = TPACKET_V2, saved;
+	void			*map;
+
+	while (fs < PKTOUT_RING_FRAME_MAX && fs - PKTOUT_RING_DATA < po->mtu)
+		fs *= 2;
+	bs = fs < PKTOUT_RING_BLOCK_MIN ? PKTOUT_RING_BLOCK_MIN : fs;
+	memset(&req, 0, sizeof(req));
+	req.tp_frame_size = fs;
+	req.tp_frame_nr = PKTOUT_RING_FRAMES;
+	req.tp_block_size = bs;
+	req.tp_block_nr = PKTOUT_RING_FRAMES / (bs / fs);
+	if ((pr->fd = pktout_socket(po)) == -1)
+		return -1;
+	if (setsockopt(pr->fd, SOL_PACKET, PACKET_VERSION, &v,
+	    sizeof(v)) == -1 ||
+	    setsockopt(pr->fd, SOL_PACKET, PACKET_TX_RING, &req,
+	    sizeof(req)) == -1)
+		goto fail;
+	map = mmap(NULL, (size_t)bs * req.tp_block_nr, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, pr->fd, 0);
+	if (map == MAP_FAILED)
+		goto fail;
+	pr->map = map;
+	pr->mapsize = (size_t)bs * req.tp_block_nr;
+	pr->frame_size = fs;
+	pr->frame_nr = PKTOUT_RING_FRAMES;
+	pr->head = 0;
+	pr->data_max = fs - (unsigned int)PKTOUT_RING_DATA;
 	return 0;
+fail:
+	saved = errno;
+	close(pr->fd);
+	pr->fd = -1;
+	errno = saved;
+	return -1;
+}
+
+static void
+pktout_ring_close(struct pktout_ring *pr)
+{
+	if (pr->map != NULL)
+		munmap(pr->map, pr->mapsize);
+	if (pr->fd != -1)
+		close(pr->fd);
+	pr->map = NULL;
+	pr->fd = -1;
+}
+
+const char *
+pktout_io_name(const struct pktout *po)
+{
+	return po->ring.fd != -1 ? "ring" : "mmsg";
 }
 
 int
@@ -68,7 +178,7 @@ pktout_open(struct pktout *po, const char *ifname, const void *gw4,
 	int	saved;
 
 	memset(po, 0, sizeof(*po));
-	po->fd = po->nlfd = -1;
+	po->fd = po->nlfd = po->ring.fd = -1;
 	if (strlen(ifname) >= sizeof(po->ifname)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -76,13 +186,15 @@ pktout_open(struct pktout *po, const char *ifname, const void *gw4,
 	memcpy(po->ifname, ifname, strlen(ifname) + 1);
 	if ((po->ifindex = if_nametoindex(ifname)) == 0)
 		return -1;
-	if (pktout_socket(po) == -1 || pktout_read_mtu(po) == -1 ||
+	if ((po->fd = pktout_socket(po)) == -1 || pktout_read_mtu(po) == -1 ||
 	    (po->nlfd = nexthop_socket()) == -1) {
 		saved = errno;
 		pktout_close(po);
 		errno = saved;
 		return -1;
 	}
+	if (pktout_io_wanted() == PKTOUT_IO_RING && pktout_ring_open(po) == -1)
+		log_warn("pktout: %s: TX ring, using sendmmsg", po->ifname);
 	nexthop_init(&po->nh4, AF_INET, po->ifindex, gw4);
 	nexthop_init(&po->nh6, AF_INET6, po->ifindex, gw6);
 	pktout_refresh(po);
@@ -97,6 +209,7 @@ pktout_close(struct pktout *po)
 	if (po->nlfd != -1)
 		close(po->nlfd);
 	po->fd = po->nlfd = -1;
+	pktout_ring_close(&po->ring);
 }
 
 void
@@ -163,14 +276,22 @@ kernel:
 	return 0;
 }
 
+size_t
+pktout_send(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
+{
+	if (po->ring.fd != -1)
+		return pktout_send_ring(po, m, n, err);
+	return pktout_send_mmsg(po, m, n, err);
+}
+
 /*
  * m is an array of pktout_msg, not of mmsghdr: each sendmmsg gets a
  * contiguous copy of up to PKTOUT_BATCH headers.  A partial sendmmsg
  * loses the failing message's errno, so the next call starts there and
  * either sends it or fails on it first.
  */
-size_t
-pktout_send(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
+static size_t
+pktout_send_mmsg(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 {
 	struct mmsghdr	v[PKTOUT_BATCH];
 	size_t		done = 0, i, chunk;
@@ -194,6 +315,169 @@ pktout_send(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 			m[done + i].mm.msg_len = v[i].msg_len;
 		done += (size_t)r;
 		po->stats.sent += (size_t)r;
+	}
+	return done;
+}
+
+/* ---- TX ring ---------------------------------------------------------- */
+
+static struct tpacket2_hdr *
+pktout_ring_frame(const struct pktout_ring *pr, unsigned int i)
+{
+	return (struct tpacket2_hdr *)(void *)(pr->map +
+	    (size_t)(i % pr->frame_nr) * pr->frame_size);
+}
+
+static unsigned int
+pktout_ring_status(const struct tpacket2_hdr *h)
+{
+	return __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+}
+
+/* Whether b goes to the same address as a: one send() takes both. */
+static int
+pktout_same_dst(const struct msghdr *a, const struct msghdr *b)
+{
+	const struct sockaddr_ll	*sa = a->msg_name, *sb = b->msg_name;
+
+	if (sa == sb)
+		return 1;
+	return a->msg_namelen == b->msg_namelen &&
+	    a->msg_namelen >= sizeof(*sa) &&
+	    sa->sll_ifindex == sb->sll_ifindex &&
+	    sa->sll_protocol == sb->sll_protocol &&
+	    sa->sll_halen == sb->sll_halen &&
+	    sa->sll_halen <= sizeof(sa->sll_addr) &&
+	    memcmp(sa->sll_addr, sb->sll_addr, sa->sll_halen) == 0;
+}
+
+static size_t
+pktout_msg_len(const struct msghdr *h)
+{
+	size_t	len = 0, i;
+
+	for (i = 0; i < h->msg_iovlen; i++)
+		len += h->msg_iov[i].iov_len;
+	return len;
+}
+
+/* The message's bytes into frame h (len fits: the caller checked). */
+static void
+pktout_ring_fill(struct tpacket2_hdr *h, const struct msghdr *mh, size_t len)
+{
+	uint8_t	*d = (uint8_t *)h + PKTOUT_RING_DATA;
+	size_t	 i, at = 0;
+
+	for (i = 0; i < mh->msg_iovlen; i++) {
+		memcpy(d + at, mh->msg_iov[i].iov_base, mh->msg_iov[i].iov_len);
+		at += mh->msg_iov[i].iov_len;
+	}
+	h->tp_len = (uint32_t)len;
+}
+
+/*
+ * A message no frame takes (longer than the MTU, which prepare let
+ * through only if the caller changed it since, or than a frame): a plain
+ * sendmsg on po->fd, so that the kernel says why (EMSGSIZE) without the
+ * ring's log line.  0 or an errno.
+ */
+static int
+pktout_send_one(struct pktout *po, struct pktout_msg *m)
+{
+	ssize_t	r;
+
+	do {
+		po->stats.syscalls++;
+		r = sendmsg(po->fd, &m->mm.msg_hdr, MSG_DONTWAIT);
+	} while (r == -1 && errno == EINTR);
+	if (r == -1)
+		return errno;
+	m->mm.msg_len = (unsigned int)r;
+	return 0;
+}
+
+/*
+ * Each run of messages to one address into consecutive free frames,
+ * marked SEND_REQUEST, then one send() with the run's address (the
+ * kernel builds each frame's link header from it).  The kernel takes
+ * frames from its head while they are SEND_REQUEST, and stops at the
+ * first it cannot send, leaving it (and those after it) SEND_REQUEST, or
+ * WRONG_FORMAT: those did not go, the send's errno is the first's.  They
+ * go back to AVAILABLE here (nothing else touches a frame between our
+ * send()s) and the next run starts on the kernel's head again.  No
+ * PACKET_LOSS: with it the kernel would skip a malformed frame silently
+ * instead of telling which one.
+ */
+static size_t
+pktout_send_ring(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
+{
+	struct pktout_ring	*pr = &po->ring;
+	struct tpacket2_hdr	*h;
+	const struct msghdr	*mh;
+	size_t			 done = 0, k, i, len, sent, max;
+	ssize_t			 r;
+	int			 e;
+
+	*err = 0;
+	max = po->mtu < pr->data_max ? po->mtu : pr->data_max;
+	while (done < n) {
+		mh = &m[done].mm.msg_hdr;
+		for (k = 0; done + k < n && k < pr->frame_nr; k++) {
+			if (k > 0 && !pktout_same_dst(mh,
+			    &m[done + k].mm.msg_hdr))
+				break;
+			h = pktout_ring_frame(pr, pr->head + (unsigned int)k);
+			if (pktout_ring_status(h) & PKTOUT_RING_BUSY)
+				break;
+			if ((len = pktout_msg_len(&m[done + k].mm.msg_hdr)) > max)
+				break;
+			pktout_ring_fill(h, &m[done + k].mm.msg_hdr, len);
+		}
+		if (k == 0) {
+			h = pktout_ring_frame(pr, pr->head);
+			if (pktout_ring_status(h) & PKTOUT_RING_BUSY) {
+				po->stats.ring_full++;
+				e = EAGAIN;
+			} else
+				e = pktout_send_one(po, &m[done]);
+			if (e != 0) {
+				*err = e;
+				po->stats.send_errors++;
+				break;
+			}
+			done++;
+			po->stats.sent++;
+			continue;
+		}
+		for (i = 0; i < k; i++)
+			__atomic_store_n(&pktout_ring_frame(pr, pr->head +
+			    (unsigned int)i)->tp_status, TP_STATUS_SEND_REQUEST,
+			    __ATOMIC_RELEASE);
+		po->stats.syscalls++;
+		r = sendto(pr->fd, NULL, 0, MSG_DONTWAIT, mh->msg_name,
+		    mh->msg_namelen);
+		e = r == -1 ? errno : EAGAIN;
+		for (sent = 0; sent < k; sent++) {
+			h = pktout_ring_frame(pr, pr->head + (unsigned int)sent);
+			if (pktout_ring_status(h) & (TP_STATUS_SEND_REQUEST |
+			    TP_STATUS_WRONG_FORMAT))
+				break;
+			m[done + sent].mm.msg_len = h->tp_len;
+		}
+		for (i = sent; i < k; i++)
+			__atomic_store_n(&pktout_ring_frame(pr, pr->head +
+			    (unsigned int)i)->tp_status, TP_STATUS_AVAILABLE,
+			    __ATOMIC_RELAXED);
+		pr->head = (pr->head + (unsigned int)sent) % pr->frame_nr;
+		done += sent;
+		po->stats.sent += sent;
+		if (sent < k) {
+			if (e == EINTR)
+				continue;
+			*err = e;
+			po->stats.send_errors++;
+			break;
+		}
 	}
 	return done;
 }

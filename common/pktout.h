@@ -18,8 +18,16 @@
  * hooks) do not see these packets: document it wherever Output packet is
  * offered.
  *
- * One pktout per output interface and thread.  The socket only sends (no
- * protocol bound, nothing queues to it).
+ * One pktout per output interface and thread.  The sockets only send (no
+ * protocol bound, nothing queues to them).
+ *
+ * Two back ends for pktout_send (JF_PKTOUT_IO=mmsg|ring picks, for tests
+ * and benches; see pktout_open): sendmmsg on po->fd, or a TPACKET_V2 TX
+ * ring on a second socket (po->ring.fd): the packets are copied into the
+ * ring's frames and each run of messages to the same address goes out
+ * with one send().  A socket with a TX ring sends only its ring's frames
+ * whatever the msghdr says, so po->fd never gets one: an io_uring SENDMSG
+ * on po->fd works with either back end.
  */
 #ifndef JF_PKTOUT_H
 #define JF_PKTOUT_H
@@ -37,6 +45,18 @@ struct pktout_stats {
 	uint64_t	too_big;	/* of which: longer than the MTU */
 	uint64_t	send_errors;	/* the driver refused (caller's fallback) */
 	uint64_t	syscalls;
+	uint64_t	ring_full;	/* of send_errors: no free frame */
+};
+
+/* The TX ring (fd -1: pktout_send uses sendmmsg). */
+struct pktout_ring {
+	int			fd;
+	uint8_t			*map;
+	size_t			mapsize;
+	unsigned int		frame_size;
+	unsigned int		frame_nr;
+	unsigned int		head;		/* next frame to fill */
+	unsigned int		data_max;	/* bytes a frame holds */
 };
 
 /* One send: what sendmmsg (or an io_uring SENDMSG) reads. */
@@ -57,6 +77,7 @@ struct pktout {
 	struct nexthop		nh6;
 	struct pktout_stats	stats;
 	int			mtu_err;	/* SIOCGIFMTU failing (logged once) */
+	struct pktout_ring	ring;
 };
 
 /*
@@ -65,6 +86,9 @@ struct pktout {
  * struct in6_addr) or NULL to follow the default route through ifname.
  * Runs a first refresh (failure there is not fatal: the kernel path
  * carries the packets until a next hop is usable).  -1 with errno.
+ * The environment's JF_PKTOUT_IO picks pktout_send's back end: "mmsg"
+ * (sendmmsg), "ring" (TX ring; sendmmsg if the kernel refuses the ring),
+ * unset: the default (PKTOUT_IO_DEFAULT in pktout.c).
  */
 int	pktout_open(struct pktout *, const char *ifname, const void *gw4,
 	    const void *gw6);
@@ -79,17 +103,21 @@ void	pktout_refresh(struct pktout *);
 int	pktout_prepare(struct pktout *, struct pktout_msg *m,
 	    const uint8_t *pkt, size_t len);
 /*
- * sendmmsg of m[0..n-1], MSG_DONTWAIT, retried past EINTR.  Returns how
- * many went out from the start; if fewer than n, *err is the errno of
+ * Sends m[0..n-1], MSG_DONTWAIT, retried past EINTR.  Returns how many
+ * went out from the start; if fewer than n, *err is the errno of
  * m[returned] (the caller sends that one the kernel's way or counts it,
- * then calls again from returned + 1).
- * m is an array of pktout_msg, not of mmsghdr: the headers are copied
- * into a contiguous array per sendmmsg (64 at a time) and each
- * m[i].mm.msg_len written back.  With no qdisc, ENOBUFS means the
- * driver's queue was full and the packet was dropped; EAGAIN, the socket
- * send buffer was.
+ * then calls again from returned + 1).  m[i].mm.msg_len is written for
+ * the ones that went.
+ * sendmmsg: m is an array of pktout_msg, not of mmsghdr: the headers are
+ * copied into a contiguous array per sendmmsg (64 at a time).  TX ring:
+ * each message's iovecs are copied into a frame; a run of messages with
+ * the same sll (ifindex, protocol, MAC) is one send().  With no qdisc,
+ * ENOBUFS means the driver's queue was full and the packet was dropped;
+ * EAGAIN, the socket send buffer (or every ring frame) was still taken.
  */
 size_t	pktout_send(struct pktout *, struct pktout_msg *m, size_t n,
 	    int *err);
+/* "ring" or "mmsg": pktout_send's back end. */
+const char	*pktout_io_name(const struct pktout *);
 
 #endif /* JF_PKTOUT_H */
