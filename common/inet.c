@@ -1,6 +1,8 @@
 /*
  * IPv4/IPv6/ICMP/UDP wire formats and Internet checksums.  See inet.h.
  */
+#include <arpa/inet.h>
+
 #include <string.h>
 
 #include "inet.h"
@@ -13,17 +15,41 @@ uint32_t
 inet_sum(uint32_t acc, const void *buf, size_t len)
 {
 	const uint8_t	*p = buf;
-	uint64_t	 sum = acc;
+	uint64_t	 sum = 0, w8;
+	uint32_t	 w4;
+	uint16_t	 w2;
+	uint8_t		 last[2] = { 0, 0 };
 
-	while (len >= 2) {
-		sum += (uint32_t)p[0] << 8 | p[1];
+	/*
+	 * The one's complement sum does not care about byte order (RFC 1071
+	 * 2(B)): add native words 8 bytes at a time, fold, and swap the
+	 * 16-bit result once.  Four times fewer additions than 16-bit
+	 * network-order words; teredod sums whole 1280-byte datagrams.
+	 */
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w8, p, 8);
+		sum += (w8 & 0xffffffff) + (w8 >> 32);
+	}
+	if (len >= 4) {
+		memcpy(&w4, p, 4);
+		sum += w4;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&w2, p, 2);
+		sum += w2;
 		p += 2;
 		len -= 2;
 	}
-	if (len == 1)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 32)
-		sum = (sum & 0xffffffff) + (sum >> 32);
+	if (len == 1) {
+		last[0] = p[0];	/* the odd byte is a word's high half */
+		memcpy(&w2, last, 2);
+		sum += w2;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = (uint64_t)ntohs((uint16_t)sum) + acc;
 	/* Keep the accumulator below 2^31 so callers can keep adding. */
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);

@@ -10,45 +10,15 @@
 
 #define TD_TTL	64
 
-/*
- * RFC 1071 sum of len bytes, 8 at a time: the hot-path twin of inet_sum
- * (which goes 2 bytes at a time), for whole datagrams.  Words are added
- * in host order; the one's complement sum does not depend on byte order
- * (RFC 1071 2(B)), so the folded result is swapped back at the end.
- * Returns the 16-bit sum (not complemented) as a number.
- */
+/* The 16-bit sum (not complemented) of len bytes, as a number. */
 static uint32_t
 td_sum(const uint8_t *p, size_t len)
 {
-	uint64_t	s = 0, w8;
-	uint32_t	w4;
-	uint16_t	w2;
-	uint8_t		last[2] = { 0, 0 };
+	uint32_t	s = inet_sum(0, p, len);
 
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w8, p, 8);
-		s += (w8 & 0xffffffff) + (w8 >> 32);
-	}
-	if (len >= 4) {
-		memcpy(&w4, p, 4);
-		s += w4;
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&w2, p, 2);
-		s += w2;
-		p += 2;
-		len -= 2;
-	}
-	if (len == 1) {
-		last[0] = p[0];
-		memcpy(&w2, last, 2);
-		s += w2;
-	}
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
-	return ntohs((uint16_t)s);
+	return (uint16_t)s;
 }
 
 /*

@@ -53,6 +53,53 @@ START_TEST(test_csum_incremental)
 }
 END_TEST
 
+/*
+ * inet_sum adds native words 8 bytes at a time: against the plain RFC 1071
+ * definition (16-bit network-order words, the odd byte as a high half) at
+ * every length 0..67, every alignment 0..7 and accumulators up to 2^31.
+ */
+static uint32_t
+sum_by_words(uint32_t acc, const uint8_t *p, size_t len)
+{
+	uint64_t	s = acc;
+	size_t		i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)s;
+}
+
+START_TEST(test_csum_wide_words)
+{
+	uint8_t		buf[80];
+	const uint32_t	accs[] = { 0, 1, 0xffff, 0x1fffe, 0x7fffffff };
+	size_t		len, off, i, k;
+	uint32_t	got, x = 0x9e3779b9;
+
+	for (i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245 + 12345;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	buf[3] = buf[4] = 0xff;		/* carries out of every width */
+	for (k = 0; k < sizeof(accs) / sizeof(accs[0]); k++)
+		for (off = 0; off < 8; off++)
+			for (len = 0; len + off < 68; len++) {
+				got = inet_sum(accs[k], buf + off, len);
+				while (got >> 16)
+					got = (got & 0xffff) + (got >> 16);
+				ck_assert_uint_eq(got,
+				    sum_by_words(accs[k], buf + off, len));
+				ck_assert_uint_eq(inet_fold(inet_sum(accs[k],
+				    buf + off, len)), (uint16_t)~sum_by_words(
+				    accs[k], buf + off, len));
+			}
+}
+END_TEST
+
 START_TEST(test_ip4_parse_ok_and_options)
 {
 	uint8_t			pkt[100], opts[4] = { 1, 1, 1, 0 };
@@ -372,6 +419,7 @@ inet_suite(void)
 
 	tcase_add_test(tc, test_csum_vectors);
 	tcase_add_test(tc, test_csum_incremental);
+	tcase_add_test(tc, test_csum_wide_words);
 	tcase_add_test(tc, test_ip4_parse_ok_and_options);
 	tcase_add_test(tc, test_ip4_parse_errors);
 	tcase_add_test(tc, test_ip4_build);
