@@ -10,8 +10,11 @@
 
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +26,10 @@
 #define PKTOUT_SNDBUF	(4 * 1024 * 1024)
 #define PKTOUT_BATCH	64	/* mmsghdrs per sendmmsg */
 /*
- * TX ring: frames of a power of two >= the MTU plus the frame header
- * (2 KiB for 1500), PKTOUT_RING_FRAMES of them.  A frame is busy from
- * the send() until the kernel frees (or orphans) its skb, so the ring
- * only has to cover what is in flight.
+ * TX ring: frames of a power of two >= the MTU plus the frame, virtio
+ * and Ethernet headers (2 KiB for 1500), PKTOUT_RING_FRAMES of them.  A
+ * frame is busy from the send() until the kernel frees (or orphans) its
+ * skb, so the ring only has to cover what is in flight.
  */
 #define PKTOUT_RING_FRAMES	1024
 #define PKTOUT_RING_FRAME_MIN	2048
@@ -34,6 +37,18 @@
 #define PKTOUT_RING_BLOCK_MIN	16384
 /* Without PACKET_TX_HAS_OFF a V2 frame's data follows its header. */
 #define PKTOUT_RING_DATA	(TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+/*
+ * A frame: struct virtio_net_hdr (PACKET_VNET_HDR), the Ethernet header
+ * (SOCK_RAW: the ring's frames need no address, so one send() takes a
+ * whole batch whatever its MACs and ethertypes), the packet.  The kernel
+ * copies the first hdr_len bytes into the skb's head and attaches the
+ * rest of the frame as a page fragment: up to PKTOUT_RING_LINEAR bytes
+ * of the packet, so that the receiver finds the IP and transport headers
+ * in the head (and a small packet has no fragment at all).
+ */
+#define PKTOUT_RING_VNET	sizeof(struct virtio_net_hdr)
+#define PKTOUT_RING_HDRS	(PKTOUT_RING_VNET + ETH_HLEN)
+#define PKTOUT_RING_LINEAR	128
 #define PKTOUT_RING_BUSY	\
 	(TP_STATUS_SEND_REQUEST | TP_STATUS_SENDING | TP_STATUS_WRONG_FORMAT)
 
@@ -44,6 +59,21 @@ static size_t	pktout_send_mmsg(struct pktout *, struct pktout_msg *,
 		    size_t, int *);
 static size_t	pktout_send_ring(struct pktout *, struct pktout_msg *,
 		    size_t, int *);
+
+/* The interface's MAC: the ring's frames carry their source address. */
+static int
+pktout_read_hwaddr(struct pktout *po)
+{
+	struct ifreq	ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, po->ifname, sizeof(ifr.ifr_name));
+	if (ioctl(po->fd, SIOCGIFHWADDR, &ifr) == -1 ||
+	    ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -1;
+	memcpy(po->ring.src_mac, ifr.ifr_hwaddr.sa_data, NEXTHOP_MAC_LEN);
+	return 0;
+}
 
 static int
 pktout_read_mtu(struct pktout *po)
@@ -63,12 +93,12 @@ pktout_read_mtu(struct pktout *po)
  * receive hook).  -1 with errno.
  */
 static int
-pktout_socket(const struct pktout *po)
+pktout_socket(const struct pktout *po, int type)
 {
 	struct sockaddr_ll	sll;
 	int			fd, saved, one = 1, sndbuf = PKTOUT_SNDBUF;
 
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_PACKET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
 	memset(&sll, 0, sizeof(sll));
@@ -117,10 +147,11 @@ pktout_ring_open(struct pktout *po)
 	struct pktout_ring	*pr = &po->ring;
 	struct tpacket_req	 req;
 	unsigned int		 fs = PKTOUT_RING_FRAME_MIN, bs;
-	int			 v = TPACKET_V2, saved;
+	int			 v = TPACKET_V2, one = 1, saved;
 	void			*map;
 
-	while (fs < PKTOUT_RING_FRAME_MAX && fs - PKTOUT_RING_DATA < po->mtu)
+	while (fs < PKTOUT_RING_FRAME_MAX &&
+	    fs - PKTOUT_RING_DATA - PKTOUT_RING_HDRS < po->mtu)
 		fs *= 2;
 	bs = fs < PKTOUT_RING_BLOCK_MIN ? PKTOUT_RING_BLOCK_MIN : fs;
 	memset(&req, 0, sizeof(req));
@@ -128,9 +159,12 @@ pktout_ring_open(struct pktout *po)
 	req.tp_frame_nr = PKTOUT_RING_FRAMES;
 	req.tp_block_size = bs;
 	req.tp_block_nr = PKTOUT_RING_FRAMES / (bs / fs);
-	if ((pr->fd = pktout_socket(po)) == -1)
+	if ((pr->fd = pktout_socket(po, SOCK_RAW)) == -1)
 		return -1;
-	if (setsockopt(pr->fd, SOL_PACKET, PACKET_VERSION, &v,
+	if (pktout_read_hwaddr(po) == -1 ||
+	    setsockopt(pr->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+	    sizeof(one)) == -1 ||
+	    setsockopt(pr->fd, SOL_PACKET, PACKET_VERSION, &v,
 	    sizeof(v)) == -1 ||
 	    setsockopt(pr->fd, SOL_PACKET, PACKET_TX_RING, &req,
 	    sizeof(req)) == -1)
@@ -144,7 +178,7 @@ pktout_ring_open(struct pktout *po)
 	pr->frame_size = fs;
 	pr->frame_nr = PKTOUT_RING_FRAMES;
 	pr->head = 0;
-	pr->data_max = fs - (unsigned int)PKTOUT_RING_DATA;
+	pr->data_max = fs - (unsigned int)(PKTOUT_RING_DATA + PKTOUT_RING_HDRS);
 	return 0;
 fail:
 	saved = errno;
@@ -186,7 +220,8 @@ pktout_open(struct pktout *po, const char *ifname, const void *gw4,
 	memcpy(po->ifname, ifname, strlen(ifname) + 1);
 	if ((po->ifindex = if_nametoindex(ifname)) == 0)
 		return -1;
-	if ((po->fd = pktout_socket(po)) == -1 || pktout_read_mtu(po) == -1 ||
+	if ((po->fd = pktout_socket(po, SOCK_DGRAM)) == -1 ||
+	    pktout_read_mtu(po) == -1 ||
 	    (po->nlfd = nexthop_socket()) == -1) {
 		saved = errno;
 		pktout_close(po);
@@ -222,6 +257,9 @@ pktout_refresh(struct pktout *po)
 		po->mtu_err = 1;
 	} else
 		po->mtu_err = 0;
+	/* A changed MAC; a failure keeps the last one (as the MTU). */
+	if (po->ring.fd != -1)
+		(void)pktout_read_hwaddr(po);
 	nexthop_refresh(&po->nh4, po->nlfd);
 	nexthop_refresh(&po->nh6, po->nlfd);
 }
@@ -334,21 +372,19 @@ pktout_ring_status(const struct tpacket2_hdr *h)
 	return __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 }
 
-/* Whether b goes to the same address as a: one send() takes both. */
+/*
+ * Whether the ring takes the message: to the bound interface, with a
+ * 6-byte address (anything else goes through po->fd, whose sendmsg says
+ * what is wrong with it).
+ */
 static int
-pktout_same_dst(const struct msghdr *a, const struct msghdr *b)
+pktout_ring_takes(const struct pktout *po, const struct msghdr *h)
 {
-	const struct sockaddr_ll	*sa = a->msg_name, *sb = b->msg_name;
+	const struct sockaddr_ll	*sll = h->msg_name;
 
-	if (sa == sb)
-		return 1;
-	return a->msg_namelen == b->msg_namelen &&
-	    a->msg_namelen >= sizeof(*sa) &&
-	    sa->sll_ifindex == sb->sll_ifindex &&
-	    sa->sll_protocol == sb->sll_protocol &&
-	    sa->sll_halen == sb->sll_halen &&
-	    sa->sll_halen <= sizeof(sa->sll_addr) &&
-	    memcmp(sa->sll_addr, sb->sll_addr, sa->sll_halen) == 0;
+	return sll != NULL && h->msg_namelen >= sizeof(*sll) &&
+	    sll->sll_ifindex == (int)po->ifindex &&
+	    sll->sll_halen == NEXTHOP_MAC_LEN;
 }
 
 static size_t
@@ -361,18 +397,33 @@ pktout_msg_len(const struct msghdr *h)
 	return len;
 }
 
-/* The message's bytes into frame h (len fits: the caller checked). */
+/*
+ * The message into frame h (len fits: the caller checked): virtio
+ * header (no offloads; hdr_len: what goes into the skb's head), Ethernet
+ * header from the message's sockaddr_ll, the iovecs' bytes.
+ */
 static void
-pktout_ring_fill(struct tpacket2_hdr *h, const struct msghdr *mh, size_t len)
+pktout_ring_fill(const struct pktout_ring *pr, struct tpacket2_hdr *h,
+    const struct msghdr *mh, size_t len)
 {
-	uint8_t	*d = (uint8_t *)h + PKTOUT_RING_DATA;
-	size_t	 i, at = 0;
+	const struct sockaddr_ll	*sll = mh->msg_name;
+	struct virtio_net_hdr		 vh;
+	uint8_t				*d = (uint8_t *)h + PKTOUT_RING_DATA;
+	size_t				 i, at = PKTOUT_RING_HDRS;
 
+	memset(&vh, 0, sizeof(vh));
+	vh.gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	vh.hdr_len = htole16((uint16_t)(ETH_HLEN +
+	    (len < PKTOUT_RING_LINEAR ? len : PKTOUT_RING_LINEAR)));
+	memcpy(d, &vh, sizeof(vh));
+	memcpy(d + PKTOUT_RING_VNET, sll->sll_addr, NEXTHOP_MAC_LEN);
+	memcpy(d + PKTOUT_RING_VNET + 6, pr->src_mac, NEXTHOP_MAC_LEN);
+	memcpy(d + PKTOUT_RING_VNET + 12, &sll->sll_protocol, 2);
 	for (i = 0; i < mh->msg_iovlen; i++) {
 		memcpy(d + at, mh->msg_iov[i].iov_base, mh->msg_iov[i].iov_len);
 		at += mh->msg_iov[i].iov_len;
 	}
-	h->tp_len = (uint32_t)len;
+	h->tp_len = (uint32_t)(PKTOUT_RING_HDRS + len);
 }
 
 /*
@@ -397,9 +448,9 @@ pktout_send_one(struct pktout *po, struct pktout_msg *m)
 }
 
 /*
- * Each run of messages to one address into consecutive free frames,
- * marked SEND_REQUEST, then one send() with the run's address (the
- * kernel builds each frame's link header from it).  The kernel takes
+ * Each run of messages the ring takes into consecutive free frames,
+ * marked SEND_REQUEST, then one send() (the frames carry their own
+ * Ethernet headers: a run is normally the whole batch).  The kernel takes
  * frames from its head while they are SEND_REQUEST, and stops at the
  * first it cannot send, leaving it (and those after it) SEND_REQUEST, or
  * WRONG_FORMAT: those did not go, the send's errno is the first's.  They
@@ -421,21 +472,21 @@ pktout_send_ring(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 	*err = 0;
 	max = po->mtu < pr->data_max ? po->mtu : pr->data_max;
 	while (done < n) {
-		mh = &m[done].mm.msg_hdr;
 		for (k = 0; done + k < n && k < pr->frame_nr; k++) {
-			if (k > 0 && !pktout_same_dst(mh,
-			    &m[done + k].mm.msg_hdr))
+			mh = &m[done + k].mm.msg_hdr;
+			if (!pktout_ring_takes(po, mh))
 				break;
 			h = pktout_ring_frame(pr, pr->head + (unsigned int)k);
 			if (pktout_ring_status(h) & PKTOUT_RING_BUSY)
 				break;
-			if ((len = pktout_msg_len(&m[done + k].mm.msg_hdr)) > max)
+			if ((len = pktout_msg_len(mh)) > max)
 				break;
-			pktout_ring_fill(h, &m[done + k].mm.msg_hdr, len);
+			pktout_ring_fill(pr, h, mh, len);
 		}
 		if (k == 0) {
 			h = pktout_ring_frame(pr, pr->head);
-			if (pktout_ring_status(h) & PKTOUT_RING_BUSY) {
+			if (pktout_ring_takes(po, &m[done].mm.msg_hdr) &&
+			    pktout_ring_status(h) & PKTOUT_RING_BUSY) {
 				po->stats.ring_full++;
 				e = EAGAIN;
 			} else
@@ -454,15 +505,15 @@ pktout_send_ring(struct pktout *po, struct pktout_msg *m, size_t n, int *err)
 			    (unsigned int)i)->tp_status, TP_STATUS_SEND_REQUEST,
 			    __ATOMIC_RELEASE);
 		po->stats.syscalls++;
-		r = sendto(pr->fd, NULL, 0, MSG_DONTWAIT, mh->msg_name,
-		    mh->msg_namelen);
+		r = send(pr->fd, NULL, 0, MSG_DONTWAIT);
 		e = r == -1 ? errno : EAGAIN;
 		for (sent = 0; sent < k; sent++) {
 			h = pktout_ring_frame(pr, pr->head + (unsigned int)sent);
 			if (pktout_ring_status(h) & (TP_STATUS_SEND_REQUEST |
 			    TP_STATUS_WRONG_FORMAT))
 				break;
-			m[done + sent].mm.msg_len = h->tp_len;
+			m[done + sent].mm.msg_len = h->tp_len -
+			    (unsigned int)PKTOUT_RING_HDRS;
 		}
 		for (i = sent; i < k; i++)
 			__atomic_store_n(&pktout_ring_frame(pr, pr->head +

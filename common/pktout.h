@@ -23,11 +23,12 @@
  *
  * Two back ends for pktout_send (JF_PKTOUT_IO=mmsg|ring picks, for tests
  * and benches; see pktout_open): sendmmsg on po->fd, or a TPACKET_V2 TX
- * ring on a second socket (po->ring.fd): the packets are copied into the
- * ring's frames and each run of messages to the same address goes out
- * with one send().  A socket with a TX ring sends only its ring's frames
- * whatever the msghdr says, so po->fd never gets one: an io_uring SENDMSG
- * on po->fd works with either back end.
+ * ring on a second socket (po->ring.fd, SOCK_RAW with PACKET_VNET_HDR):
+ * the packets are copied into the ring's frames behind an Ethernet header
+ * built from each message's sockaddr_ll, and the batch goes out with one
+ * send().  A socket with a TX ring sends only its ring's frames whatever
+ * the msghdr says, so po->fd never gets one: an io_uring SENDMSG on
+ * po->fd works with either back end.
  */
 #ifndef JF_PKTOUT_H
 #define JF_PKTOUT_H
@@ -56,7 +57,8 @@ struct pktout_ring {
 	unsigned int		frame_size;
 	unsigned int		frame_nr;
 	unsigned int		head;		/* next frame to fill */
-	unsigned int		data_max;	/* bytes a frame holds */
+	unsigned int		data_max;	/* packet bytes a frame holds */
+	uint8_t			src_mac[6];	/* the interface's */
 };
 
 /* One send: what sendmmsg (or an io_uring SENDMSG) reads. */
