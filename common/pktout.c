@@ -228,8 +228,14 @@ pktout_open(struct pktout *po, const char *ifname, const void *gw4,
 		errno = saved;
 		return -1;
 	}
-	if (pktout_io_wanted() == PKTOUT_IO_RING && pktout_ring_open(po) == -1)
-		log_warn("pktout: %s: TX ring, using sendmmsg", po->ifname);
+	if (pktout_io_wanted() == PKTOUT_IO_RING) {
+		if (pktout_ring_open(po) == -1)
+			log_warn("pktout: %s: TX ring, using sendmmsg",
+			    po->ifname);
+		else
+			log_info("pktout: %s: TX ring of %u frames of %u bytes",
+			    po->ifname, po->ring.frame_nr, po->ring.frame_size);
+	}
 	nexthop_init(&po->nh4, AF_INET, po->ifindex, gw4);
 	nexthop_init(&po->nh6, AF_INET6, po->ifindex, gw6);
 	pktout_refresh(po);
