@@ -28,7 +28,14 @@
 #  - the gateway stops answering: the kicks walk the entry through
 #    DELAY/PROBE to FAILED and every packet takes the kernel path (the
 #    neighbour timers of s are shortened so this takes seconds, not ~50).
+# All of it once per back end of pktout_send: sendmmsg, then the TX ring
+# (JF_PKTOUT_IO=mmsg|ring runs only that one).
 set -u
+if [ -z "${JF_PKTOUT_IO:-}" ]; then
+	JF_PKTOUT_IO=mmsg bash "$0" "$@" || exit 1
+	JF_PKTOUT_IO=ring exec bash "$0" "$@"
+fi
+export JF_PKTOUT_IO
 . "$(dirname "$0")/../lib/netns.sh"
 
 TOOL=$BUILD/tests/tools/pktout_send
@@ -311,4 +318,7 @@ for f in 4 6; do
 	esac
 done
 tool_stop
-pass "pktout_nexthop"
+if [ "$JF_PKTOUT_IO" = ring ]; then
+	grep -q "TX ring of" "$T/pktout_send.log" || fail "the TX ring was not used"
+fi
+pass "pktout_nexthop ($JF_PKTOUT_IO)"
