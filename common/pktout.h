@@ -90,7 +90,7 @@ struct pktout {
  * carries the packets until a next hop is usable).  -1 with errno.
  * The environment's JF_PKTOUT_IO picks pktout_send's back end: "mmsg"
  * (sendmmsg), "ring" (TX ring; sendmmsg if the kernel refuses the ring),
- * unset: the default (PKTOUT_IO_DEFAULT in pktout.c).
+ * unset: the ring (PKTOUT_IO_DEFAULT in pktout.c).
  */
 int	pktout_open(struct pktout *, const char *ifname, const void *gw4,
 	    const void *gw6);
