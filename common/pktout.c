@@ -56,8 +56,8 @@
 
 enum pktout_io { PKTOUT_IO_MMSG, PKTOUT_IO_RING };
 /*
- * The ring: 15-39% more packets per CPU-second at 100 B in the relays'
- * and teredod's benches, the same within noise at 1280-1400 B
+ * The ring: 13-40% more packets per CPU-second at 100 B in the relays'
+ * and teredod's benches, level to 12% less at 1280-1400 B
  * (docs/common.md).
  */
 #define PKTOUT_IO_DEFAULT	PKTOUT_IO_RING
