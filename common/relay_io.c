@@ -111,6 +111,7 @@ static void
 relay_io_status_output(struct ctl_reply *rep, const struct pktout *po)
 {
 	ctl_reply_printf(rep, "output_interface %s", po->ifname);
+	ctl_reply_printf(rep, "output_io %s", pktout_io_name(po));
 	ctl_reply_printf(rep, "output_mtu %u", po->mtu);
 	relay_io_status_nexthop(rep, &po->nh4, '4');
 	relay_io_status_nexthop(rep, &po->nh6, '6');
@@ -122,6 +123,8 @@ relay_io_status_output(struct ctl_reply *rep, const struct pktout *po)
 	    (unsigned long long)po->stats.too_big);
 	ctl_reply_printf(rep, "output_send_errors %llu",
 	    (unsigned long long)po->stats.send_errors);
+	ctl_reply_printf(rep, "output_ring_full %llu",
+	    (unsigned long long)po->stats.ring_full);
 	ctl_reply_printf(rep, "output_kicks %llu",
 	    (unsigned long long)(po->nh4.stats.kicks + po->nh6.stats.kicks));
 	ctl_reply_printf(rep, "output_refresh_errors %llu",

@@ -454,6 +454,7 @@ pktio_status_out(struct ctl_reply *rep, const char *name,
     const struct pktout *po)
 {
 	ctl_reply_printf(rep, "%s_interface %s", name, po->ifname);
+	ctl_reply_printf(rep, "%s_io %s", name, pktout_io_name(po));
 	ctl_reply_printf(rep, "%s_mtu %u", name, po->mtu);
 	ctl_reply_printf(rep, "%s_sent %llu", name,
 	    (unsigned long long)po->stats.sent);
@@ -463,6 +464,8 @@ pktio_status_out(struct ctl_reply *rep, const char *name,
 	    (unsigned long long)po->stats.too_big);
 	ctl_reply_printf(rep, "%s_send_errors %llu", name,
 	    (unsigned long long)po->stats.send_errors);
+	ctl_reply_printf(rep, "%s_ring_full %llu", name,
+	    (unsigned long long)po->stats.ring_full);
 	ctl_reply_printf(rep, "%s_syscalls %llu", name,
 	    (unsigned long long)po->stats.syscalls);
 }

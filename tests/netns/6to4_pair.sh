@@ -166,6 +166,9 @@ for n in "r46:$TOPO_R46_TUN:$TOPO_R46_CTL" "r64:$TOPO_R64_TUN:$TOPO_R64_CTL"; do
 		assert_eq "$r packets written into its TUN (kernel path)" \
 		    "$((kp + fb))" "$wr"
 		assert_eq "$r output_send_errors" 0 "$(val output_send_errors)"
+		# pktout's back end: the TX ring unless JF_PKTOUT_IO says else.
+		assert_eq "$r output_io" "${JF_PKTOUT_IO:-ring}" \
+		    "$(val output_io)"
 		[ "$(val output_kicks)" -gt 0 ] || fail "$r: no kick"
 		[ "$sent" -ge $((MIN_SEGS / 2)) ] && [ "$sent" -gt "$kp" ] ||
 		    fail "$r: only $sent packets by the driver ($kp kernel path)"
