@@ -166,6 +166,38 @@ relay_io_gateway6_bad(const struct in6_addr *a)
 	return NULL;
 }
 
+int
+relay_io_output_check(const char *file, int packet, const char *ifname,
+    struct in_addr gw4, const struct in6_addr *gw6, char *err, size_t errlen)
+{
+	const char	*why;
+
+	if (packet && ifname[0] == '\0')
+		return conf_fail(err, errlen, file, "Output", 1, "%s",
+		    "packet needs OutputInterface");
+	if (!packet) {
+		if (ifname[0] != '\0')
+			return conf_fail(err, errlen, file, "OutputInterface",
+			    1, "%s", "only with Output packet");
+		if (gw4.s_addr != INADDR_ANY)
+			return conf_fail(err, errlen, file, "OutputGateway4",
+			    1, "%s", "only with Output packet");
+		if (!IN6_IS_ADDR_UNSPECIFIED(gw6))
+			return conf_fail(err, errlen, file, "OutputGateway6",
+			    1, "%s", "only with Output packet");
+	}
+	if (strlen(ifname) >= IFNAMSIZ)
+		return conf_fail(err, errlen, file, "OutputInterface", 1, "%s",
+		    "interface name too long");
+	if ((why = relay_io_gateway4_bad(gw4)) != NULL)
+		return conf_fail(err, errlen, file, "OutputGateway4", 1, "%s",
+		    why);
+	if ((why = relay_io_gateway6_bad(gw6)) != NULL)
+		return conf_fail(err, errlen, file, "OutputGateway6", 1, "%s",
+		    why);
+	return 0;
+}
+
 void
 relay_io_pktout_open(struct pktout *po, const char *file, const char *ifname,
     struct in_addr gw4, const struct in6_addr *gw6)

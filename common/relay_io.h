@@ -8,6 +8,7 @@
 #ifndef JF_RELAY_IO_H
 #define JF_RELAY_IO_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -31,6 +32,15 @@ void	relay_io_status(struct ctl_reply *, struct relay_io *);
  */
 const char *relay_io_gateway4_bad(struct in_addr);
 const char *relay_io_gateway6_bad(const struct in6_addr *);
+/*
+ * The Output keys of both relays go together: packet needs
+ * OutputInterface (at most IFNAMSIZ - 1 bytes), the interface and the
+ * gateways are refused without packet, and a gateway must be able to be a
+ * next hop.  0, or -1 with "file:line: key: why" in err.
+ */
+int	relay_io_output_check(const char *file, int packet,
+	    const char *ifname, struct in_addr gw4, const struct in6_addr *gw6,
+	    char *err, size_t errlen);
 /*
  * Output packet: open po on ifname (CAP_NET_RAW: before the privilege
  * drop) with the configured gateways (0.0.0.0 / :: follow the default

@@ -82,39 +82,6 @@ r64_conf_fail(const char *file, const char *key, char *err, size_t errlen,
 	return conf_fail(err, errlen, file, key, 1, "%s", why);
 }
 
-/* Output packet and its keys go together. */
-static int
-r64_conf_check_output(const char *file, const struct r64_conf *c,
-    char *err, size_t errlen)
-{
-	const char	*why;
-
-	if (c->output == R64_OUTPUT_PACKET && c->output_if[0] == '\0')
-		return r64_conf_fail(file, "Output", err, errlen,
-		    "packet needs OutputInterface");
-	if (c->output != R64_OUTPUT_PACKET) {
-		if (c->output_if[0] != '\0')
-			return r64_conf_fail(file, "OutputInterface", err,
-			    errlen, "only with Output packet");
-		if (c->output_gw4.s_addr != INADDR_ANY)
-			return r64_conf_fail(file, "OutputGateway4", err,
-			    errlen, "only with Output packet");
-		if (!IN6_IS_ADDR_UNSPECIFIED(&c->output_gw6))
-			return r64_conf_fail(file, "OutputGateway6", err,
-			    errlen, "only with Output packet");
-	}
-	if (strlen(c->output_if) >= IFNAMSIZ)
-		return r64_conf_fail(file, "OutputInterface", err, errlen,
-		    "interface name too long");
-	if ((why = relay_io_gateway4_bad(c->output_gw4)) != NULL)
-		return r64_conf_fail(file, "OutputGateway4", err, errlen,
-		    why);
-	if ((why = relay_io_gateway6_bad(&c->output_gw6)) != NULL)
-		return r64_conf_fail(file, "OutputGateway6", err, errlen,
-		    why);
-	return 0;
-}
-
 int
 r64_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 {
@@ -146,5 +113,6 @@ r64_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 	if (strlen(c->input_if) >= IFNAMSIZ)
 		return r64_conf_fail(file, "InputInterface", err, errlen,
 		    "interface name too long");
-	return r64_conf_check_output(file, c, err, errlen);
+	return relay_io_output_check(file, c->output == R64_OUTPUT_PACKET,
+	    c->output_if, c->output_gw4, &c->output_gw6, err, errlen);
 }
