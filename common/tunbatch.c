@@ -252,17 +252,16 @@ tunbatch_raw_prepare(struct tunbatch *tb, struct tb_rawmsg *m, size_t i)
 }
 
 /*
- * A raw send failed with err.  Where the local-output path refuses what
- * forwarding would answer with an ICMP error (too big, no route), the
- * packet goes into the TUN after all, for the kernel to answer; anything
- * else is a write error.  Rare: one write() here is fine.
+ * A send that failed: into the TUN after all if the kernel path can do
+ * better (into_tun: counted as raw_tun_fallback), else a write error.
+ * Rare: one write() here is fine.
  */
 static void
-tunbatch_raw_failed(struct tunbatch *tb, size_t i, int err)
+tunbatch_send_failed(struct tunbatch *tb, size_t i, int into_tun)
 {
 	const struct tb_pkt	*p = &tb->pkt[i];
 
-	if (err == EMSGSIZE || err == ENETUNREACH || err == EHOSTUNREACH) {
+	if (into_tun) {
 		tb->stats.raw_tun_fallback++;
 		tb->stats.syscalls++;
 		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len) {
@@ -274,26 +273,28 @@ tunbatch_raw_failed(struct tunbatch *tb, size_t i, int err)
 }
 
 /*
+ * A raw send failed with err.  Where the local-output path refuses what
+ * forwarding would answer with an ICMP error (too big, no route), the
+ * kernel's forwarding path answers it instead.
+ */
+static void
+tunbatch_raw_failed(struct tunbatch *tb, size_t i, int err)
+{
+	tunbatch_send_failed(tb, i, err == EMSGSIZE || err == ENETUNREACH ||
+	    err == EHOSTUNREACH);
+}
+
+/*
  * The driver refused a packet output send with err.  Where the kernel
  * path can do better (longer than the device takes, the link went down
- * or away), the packet goes into the TUN after all, as with raw output;
- * anything else (e.g. ENOBUFS: the device queue is full) is a write
- * error.  Rare: one write() here is fine.
+ * or away) it takes the packet; anything else (e.g. ENOBUFS: the device
+ * queue is full) is a write error.
  */
 static void
 tunbatch_pktout_failed(struct tunbatch *tb, size_t i, int err)
 {
-	const struct tb_pkt	*p = &tb->pkt[i];
-
-	if (err == EMSGSIZE || err == ENETDOWN || err == ENXIO) {
-		tb->stats.raw_tun_fallback++;
-		tb->stats.syscalls++;
-		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len) {
-			tb->stats.tx++;
-			return;
-		}
-	}
-	tb->stats.write_errors++;
+	tunbatch_send_failed(tb, i, err == EMSGSIZE || err == ENETDOWN ||
+	    err == ENXIO);
 }
 
 /* The kernel path of packet output, read/write back end: one write. */
