@@ -205,6 +205,12 @@ int		udp_build(struct wbuf *, const struct udp_hdr *);
 
 /* RFC 1071 checksum pieces. */
 uint32_t	inet_sum(uint32_t acc, const void *, size_t);
+/* inet_sum's implementations, for the tests: it picks one by length and CPU. */
+uint32_t	inet_sum_generic(uint32_t acc, const void *, size_t);
+#if defined(__x86_64__) && defined(__GNUC__)
+#define INET_SUM_AVX2	1
+uint32_t	inet_sum_avx2(uint32_t acc, const void *, size_t);
+#endif
 uint16_t	inet_fold(uint32_t acc);	/* fold and complement */
 uint16_t	inet_csum(const void *, size_t);
 /* Pseudo-header partial sums (RFC 8200 8.1, RFC 768). */

@@ -306,7 +306,7 @@ enum r46_verdict
 r46_process(struct r46 *r, uint64_t now_ms, struct tb_pkt *p)
 {
 	struct r46_ctx		x;
-	struct pbuf		opay;
+	struct pbuf		opay = { 0 };	/* set by r46_outer on FORWARD */
 	enum r46_verdict	v;
 
 	counters_inc(&r->cnt, R46_RX);

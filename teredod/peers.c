@@ -143,7 +143,7 @@ peers_free(struct peers *t)
 static uint32_t
 peers_hash(const struct peers *t, const uint8_t key[12])
 {
-	return (uint32_t)siphash24(&t->hkey, key, 12) & (t->nbucket - 1);
+	return (uint32_t)siphash13(&t->hkey, key, 12) & (t->nbucket - 1);
 }
 
 struct peer *
@@ -174,7 +174,7 @@ peers_rl_take(struct tbucket *b, uint32_t n, uint32_t rate, const void *k,
 {
 	if (rate == 0 || n == 0)
 		return 1;
-	return tbucket_take(&b[siphash24(hk, k, klen) % n], now_ms);
+	return tbucket_take(&b[siphash13(hk, k, klen) % n], now_ms);
 }
 
 int

@@ -5,7 +5,7 @@
 # rates move by 15% or more between runs on the shared 2-core machine.
 #
 # Row-script contract (as root, each script builds and removes its own
-# namespaces with tests/lib/netns.sh and should take under ~3 minutes):
+# namespaces with tests/lib/netns.sh and should take under ~6 minutes (timeout 10)):
 #   - print one line per measured row, tab separated:
 #	ROW <tab> bench <tab> row name <tab> value <tab> baseline <tab> unit <tab> note
 #     value and baseline are plain numbers in unit (e.g. kpps, Gbit/s);
@@ -38,7 +38,7 @@ for s in "$top"/tests/bench/*.sh; do
 	case $name in *${BENCH_FILTER:-}*) ;; *) continue ;; esac
 	start=$(date +%s)
 	echo "bench: $name ..." >&2
-	if timeout -k 5 400 bash "$s" >"$logdir/$name.out" 2>"$logdir/$name.log"; then
+	if timeout -k 5 600 bash "$s" >"$logdir/$name.out" 2>"$logdir/$name.log"; then
 		st=ok
 	else
 		st=FAILED; failed="$failed $name"

@@ -17,10 +17,10 @@
  * checksum prebuilt, as a remote sender's datagrams arrive: a UDP
  * socket over a veth leaves the checksum to offload, which a receiver
  * then does not verify.  -i/-m (implies -R) hands the same datagrams to
- * IF's driver through an AF_PACKET socket (qdisc bypass), addressed to
- * DSTMAC: the cheapest way out of the generator's namespace, so that a
- * fast relay is not held by its generator.  Prints one line "sent N pkts
- * in S s = R pps".
+ * IF's driver through pktout (common/pktout.h: an AF_PACKET TX ring, one
+ * send per batch, qdisc bypass), addressed to DSTMAC: the cheapest way
+ * out of the generator's namespace, so that a fast relay is not held by
+ * its generator.  Prints one line "sent N pkts in S s = R pps".
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -40,6 +40,7 @@
 
 #include "inet.h"
 #include "pbuf.h"
+#include "pktout.h"
 #include "teredo.h"
 
 #define GEN_BATCH	64
@@ -200,24 +201,44 @@ gen_build(const struct gen_opts *o)
 	}
 }
 
-/* -i: an AF_PACKET datagram socket on IF, frames to DSTMAC. */
+/* -i: pktout on IF; *ll addresses the frames to DSTMAC. */
 static int
-gen_packet_socket(const struct gen_opts *o, struct sockaddr_ll *ll)
+gen_packet_open(const struct gen_opts *o, struct pktout *po,
+    struct sockaddr_ll *ll)
 {
-	int	fd, one = 1;
-
 	memset(ll, 0, sizeof(*ll));
 	ll->sll_family = AF_PACKET;
 	ll->sll_protocol = htons(ETH_P_IP);
 	ll->sll_ifindex = (int)if_nametoindex(o->ifname);
 	ll->sll_halen = 6;
 	memcpy(ll->sll_addr, o->dmac, 6);
-	if (ll->sll_ifindex == 0 ||
-	    (fd = socket(AF_PACKET, SOCK_DGRAM, 0)) == -1)
+	if (ll->sll_ifindex == 0)
 		return -1;
-	(void)setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
-	    sizeof(one));
-	return fd;
+	return pktout_open(po, o->ifname, NULL, NULL);
+}
+
+/* One batch through pktout: how many went, -1 on a hard error. */
+static int
+gen_packet_send(struct pktout *po, const struct sockaddr_ll *ll,
+    const struct gen_opts *o, uint64_t k)
+{
+	static struct pktout_msg	m[GEN_BATCH];
+	size_t				i, n;
+	int				err;
+
+	for (i = 0; i < GEN_BATCH; i++, k++) {
+		m[i].sll = *ll;
+		m[i].iov.iov_base = ring[k % GEN_RING];
+		m[i].iov.iov_len = o->len + GEN_HDR;
+		m[i].mm.msg_hdr.msg_name = &m[i].sll;
+		m[i].mm.msg_hdr.msg_namelen = sizeof(m[i].sll);
+		m[i].mm.msg_hdr.msg_iov = &m[i].iov;
+		m[i].mm.msg_hdr.msg_iovlen = 1;
+	}
+	n = pktout_send(po, m, GEN_BATCH, &err);
+	if (n < GEN_BATCH && err != ENOBUFS && err != EAGAIN && err != EINTR)
+		return n > 0 ? (int)n : -1;
+	return (int)n;
 }
 
 static double
@@ -229,6 +250,20 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* -p: wait while ahead of the rate; the time now. */
+static double
+gen_pace(const struct gen_opts *o, uint64_t sent, double t0)
+{
+	double	t = now_s();
+
+	while (o->pps > 0 && (double)sent > (t - t0) * (double)o->pps &&
+	    t - t0 < o->seconds) {
+		usleep(200);
+		t = now_s();
+	}
+	return t;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -236,6 +271,7 @@ main(int argc, char **argv)
 	struct mmsghdr	 msg[GEN_BATCH];
 	struct iovec	 iov[GEN_BATCH];
 	struct sockaddr_ll ll;
+	struct pktout	 po;
 	cpu_set_t	 set;
 	uint64_t	 sent = 0, k = 0;
 	double		 t0, t;
@@ -248,9 +284,25 @@ main(int argc, char **argv)
 		(void)sched_setaffinity(0, sizeof(set), &set);
 	}
 	gen_build(&o);
-	if (o.ifname[0] != '\0')
-		fd = gen_packet_socket(&o, &ll);
-	else if (o.raw)
+	if (o.ifname[0] != '\0') {
+		if (gen_packet_open(&o, &po, &ll) == -1) {
+			perror("teredo_gen: pktout");
+			return 1;
+		}
+		t0 = t = now_s();
+		while (t - t0 < o.seconds) {
+			if ((n = gen_packet_send(&po, &ll, &o, k)) < 0)
+				break;
+			sent += (uint64_t)n;
+			k += (uint64_t)n;
+			t = gen_pace(&o, sent, t0);
+		}
+		printf("sent %llu pkts in %.2f s = %.0f pps\n",
+		    (unsigned long long)sent, t - t0, (double)sent / (t - t0));
+		pktout_close(&po);
+		return 0;
+	}
+	if (o.raw)
 		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	else
 		fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -258,8 +310,7 @@ main(int argc, char **argv)
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)) ||
 	    (!o.raw && bind(fd, (struct sockaddr *)&o.src,
 	    sizeof(o.src)) == -1) ||
-	    (o.ifname[0] == '\0' && connect(fd, (struct sockaddr *)&o.relay,
-	    sizeof(o.relay)) == -1)) {
+	    connect(fd, (struct sockaddr *)&o.relay, sizeof(o.relay)) == -1) {
 		perror("teredo_gen: socket");
 		return 1;
 	}
@@ -272,22 +323,13 @@ main(int argc, char **argv)
 			iov[i].iov_len = o.len + (o.raw ? GEN_HDR : 0);
 			msg[i].msg_hdr.msg_iov = &iov[i];
 			msg[i].msg_hdr.msg_iovlen = 1;
-			if (o.ifname[0] != '\0') {
-				msg[i].msg_hdr.msg_name = &ll;
-				msg[i].msg_hdr.msg_namelen = sizeof(ll);
-			}
 		}
 		if ((n = sendmmsg(fd, msg, GEN_BATCH, 0)) > 0)
 			sent += (uint64_t)n;
 		else if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNREFUSED)
 			break;
-		t = now_s();
-		while (o.pps > 0 && (double)sent > (t - t0) * (double)o.pps &&
-		    t - t0 < o.seconds) {
-			usleep(200);
-			t = now_s();
-		}
+		t = gen_pace(&o, sent, t0);
 	}
 	printf("sent %llu pkts in %.2f s = %.0f pps\n",
 	    (unsigned long long)sent, t - t0, (double)sent / (t - t0));

@@ -54,9 +54,11 @@ START_TEST(test_csum_incremental)
 END_TEST
 
 /*
- * inet_sum adds native words 8 bytes at a time: against the plain RFC 1071
- * definition (16-bit network-order words, the odd byte as a high half) at
- * every length 0..67, every alignment 0..7 and accumulators up to 2^31.
+ * inet_sum adds native words 8 bytes at a time, 64 a step: against the
+ * plain RFC 1071 definition (16-bit network-order words, the odd byte as
+ * a high half) at every length 0..299, every alignment 0..7 and
+ * accumulators up to 2^31, through inet_sum and each implementation it
+ * picks from (the AVX2 one where this CPU has AVX2).
  */
 static uint32_t
 sum_by_words(uint32_t acc, const uint8_t *p, size_t len)
@@ -73,30 +75,48 @@ sum_by_words(uint32_t acc, const uint8_t *p, size_t len)
 	return (uint32_t)s;
 }
 
+static uint32_t
+sum_folded(uint32_t (*fn)(uint32_t, const void *, size_t), uint32_t acc,
+    const uint8_t *p, size_t len)
+{
+	uint32_t	got = fn(acc, p, len);
+
+	while (got >> 16)
+		got = (got & 0xffff) + (got >> 16);
+	return got;
+}
+
 START_TEST(test_csum_wide_words)
 {
-	uint8_t		buf[80];
+	uint8_t		buf[320];
 	const uint32_t	accs[] = { 0, 1, 0xffff, 0x1fffe, 0x7fffffff };
-	size_t		len, off, i, k;
-	uint32_t	got, x = 0x9e3779b9;
+	uint32_t	(*impl[3])(uint32_t, const void *, size_t);
+	size_t		len, off, i, k, n = 0, tested = 0;
+	uint32_t	want, x = 0x9e3779b9;
 
+	impl[n++] = inet_sum;
+	impl[n++] = inet_sum_generic;
+#ifdef INET_SUM_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		impl[n++] = inet_sum_avx2;
+#endif
 	for (i = 0; i < sizeof(buf); i++) {
 		x = x * 1103515245 + 12345;
 		buf[i] = (uint8_t)(x >> 16);
 	}
 	buf[3] = buf[4] = 0xff;		/* carries out of every width */
+	memset(buf + 100, 0xff, 150);	/* and out of every lane, long */
 	for (k = 0; k < sizeof(accs) / sizeof(accs[0]); k++)
 		for (off = 0; off < 8; off++)
-			for (len = 0; len + off < 68; len++) {
-				got = inet_sum(accs[k], buf + off, len);
-				while (got >> 16)
-					got = (got & 0xffff) + (got >> 16);
-				ck_assert_uint_eq(got,
-				    sum_by_words(accs[k], buf + off, len));
+			for (len = 0; len + off < 300; len++) {
+				want = sum_by_words(accs[k], buf + off, len);
+				for (i = 0; i < n; i++, tested++)
+					ck_assert_uint_eq(sum_folded(impl[i],
+					    accs[k], buf + off, len), want);
 				ck_assert_uint_eq(inet_fold(inet_sum(accs[k],
-				    buf + off, len)), (uint16_t)~sum_by_words(
-				    accs[k], buf + off, len));
+				    buf + off, len)), (uint16_t)~want);
 			}
+	ck_assert_uint_ge(tested, 2 * 5 * 8 * 292);
 }
 END_TEST
 
