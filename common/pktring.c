@@ -46,6 +46,21 @@ pktring_cursor_init(struct pktring_cursor *c, const uint8_t *block,
 	return 0;
 }
 
+/*
+ * The next frame's header and first bytes were written by another CPU
+ * (the softirq that received it): start fetching them while the caller
+ * works on this one, so that its first touch does not wait for memory.
+ * A hint only: nothing is read here, and only inside the block.
+ */
+static void
+pktring_prefetch(const struct pktring_cursor *c)
+{
+	size_t	at;
+
+	for (at = c->off; at < c->blen && at < c->off + 256; at += 64)
+		__builtin_prefetch(c->block + at, 0, 3);
+}
+
 int
 pktring_cursor_next(struct pktring_cursor *c, struct pktring_frame *f)
 {
@@ -77,6 +92,7 @@ pktring_cursor_next(struct pktring_cursor *c, struct pktring_frame *f)
 			return 1;
 		}
 		c->off += h.tp_next_offset;
+		pktring_prefetch(c);
 	}
 	return 1;
 }
