@@ -15,8 +15,10 @@ static inline __attribute__((always_inline)) uint32_t
 inet_sum_body(uint32_t acc, const void *buf, size_t len)
 {
 	const uint8_t	*p = buf;
-	uint64_t	 sum = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0,
-			 a6 = 0, a7 = 0, w0, w1, w2_, w3, w4_, w5, w6, w7, w8;
+	uint64_t	 sum = 0, w8;
+	uint64_t	 a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0,
+			 a7 = 0;			/* one per word of a step */
+	uint64_t	 x0, x1, x2, x3, x4, x5, x6, x7;	/* a step's words */
 	uint32_t	 w4;
 	uint16_t	 w2;
 	uint8_t		 last[2] = { 0, 0 };
@@ -34,14 +36,14 @@ inet_sum_body(uint32_t acc, const void *buf, size_t len)
 	(a) += ((w) & 0xffffffff) + ((w) >> 32);			\
 } while (0)
 	for (; len >= 64; p += 64, len -= 64) {
-		INET_SUM_WORD(a0, w0, 0);
-		INET_SUM_WORD(a1, w1, 8);
-		INET_SUM_WORD(a2, w2_, 16);
-		INET_SUM_WORD(a3, w3, 24);
-		INET_SUM_WORD(a4, w4_, 32);
-		INET_SUM_WORD(a5, w5, 40);
-		INET_SUM_WORD(a6, w6, 48);
-		INET_SUM_WORD(a7, w7, 56);
+		INET_SUM_WORD(a0, x0, 0);
+		INET_SUM_WORD(a1, x1, 8);
+		INET_SUM_WORD(a2, x2, 16);
+		INET_SUM_WORD(a3, x3, 24);
+		INET_SUM_WORD(a4, x4, 32);
+		INET_SUM_WORD(a5, x5, 40);
+		INET_SUM_WORD(a6, x6, 48);
+		INET_SUM_WORD(a7, x7, 56);
 	}
 #undef INET_SUM_WORD
 	sum = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
@@ -96,13 +98,10 @@ inet_sum_avx2(uint32_t acc, const void *buf, size_t len)
 uint32_t
 inet_sum(uint32_t acc, const void *buf, size_t len)
 {
-	static int	avx2 = -1;	/* the CPU does not change under us */
-
-	if (len < 128)			/* headers: not worth a branch more */
+	if (len < 128)			/* headers: not worth a call more */
 		return inet_sum_body(acc, buf, len);
-	if (avx2 == -1)
-		avx2 = __builtin_cpu_supports("avx2") != 0;
-	return avx2 ? inet_sum_avx2(acc, buf, len) :
+	/* A bit libgcc's constructor read from CPUID at start. */
+	return __builtin_cpu_supports("avx2") ? inet_sum_avx2(acc, buf, len) :
 	    inet_sum_generic(acc, buf, len);
 }
 #else
