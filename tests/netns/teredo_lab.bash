@@ -19,6 +19,10 @@
 # family, so tl_base then gives "inet" a router address on each bridge
 # (203.0.113.254, 2001:db8:6::fe) and rly default routes through them
 # (the next hops pktout learns) instead of on-link /24 and /64.
+# TL_MODE=packet1 is the fast mode on a relay VM with one uplink: rly has
+# only eth0, on br0, which carries both families (its IPv6 there is
+# 2001:db8:7::1, "inet" routes 2001::/32 and NativeAddress to it), and
+# teredod's rings and one shared pktout all sit on eth0.
 
 tl_conf_relay() {	# bind-address port
 	cat >"$T/teredod.conf" <<-EOF
@@ -36,22 +40,25 @@ tl_conf_relay() {	# bind-address port
 	StateFile "${TL_STATE:-}"
 	User "${TL_USER:-}"
 	EOF
+	# packet1: the Native*Interface keys left out default to eth0.
 	case ${TL_MODE:-kernel} in
-	packet|packet-in)
+	packet|packet-in|packet1)
 		cat >>"$T/teredod.conf" <<-EOF
 		Input packet
 		InputInterface eth0
-		NativeInputInterface eth1
 		EOF
+		[ "${TL_MODE}" = packet1 ] ||
+		    echo "NativeInputInterface eth1" >>"$T/teredod.conf"
 		tl_packet_rules "$1" "$2" ;;
 	esac
 	case ${TL_MODE:-kernel} in
-	packet|packet-out)
+	packet|packet-out|packet1)
 		cat >>"$T/teredod.conf" <<-EOF
 		Output packet
 		OutputInterface eth0
-		NativeOutputInterface eth1
 		EOF
+		[ "${TL_MODE}" = packet1 ] ||
+		    echo "NativeOutputInterface eth1" >>"$T/teredod.conf"
 		[ -n "${TL_GW4:-}" ] && echo "OutputGateway4 $TL_GW4" >>"$T/teredod.conf"
 		[ -n "${TL_GW6:-}" ] && echo "OutputGateway6 $TL_GW6" >>"$T/teredod.conf" ;;
 	esac
@@ -62,12 +69,15 @@ tl_conf_relay() {	# bind-address port
 # rings take, the kernel must not also deliver (socket) or forward (TUN).
 # Fragments stay with the kernel.
 tl_packet_rules() {	# bind-address port
+	local if6=eth1
+
+	[ "${TL_MODE:-kernel}" = packet1 ] && if6=eth0
 	ns_exec rly nft delete table netdev jfteredo 2>/dev/null
 	ns_exec rly nft -f - <<-EOF || fail "nft ingress drop rules"
 	table netdev jfteredo {
 		chain in4 { type filter hook ingress device "eth0" priority -500;
 			meta pkttype host ip daddr $1 udp dport $2 ip frag-off & 0x3fff == 0 counter drop; }
-		chain in6 { type filter hook ingress device "eth1" priority -500;
+		chain in6 { type filter hook ingress device "$if6" priority -500;
 			meta pkttype host ip6 daddr 2001::/32 counter drop; }
 	}
 	EOF
@@ -86,13 +96,33 @@ tl_base() {
 	ns_link srv eth0 inet srv4; tl_bridge_port srv srv4 br0
 	ns_link srv eth1 inet srv6; tl_bridge_port srv srv6 br6
 	ns_link rly eth0 inet rly4; tl_bridge_port rly rly4 br0
-	ns_link rly eth1 inet rly6; tl_bridge_port rly rly6 br6
+	if [ "${TL_MODE:-kernel}" != packet1 ]; then
+		ns_link rly eth1 inet rly6; tl_bridge_port rly rly6 br6
+	fi
 	ns_link v6h eth0 inet v6h6; tl_bridge_port v6h v6h6 br6
 	ns_exec srv ip addr add 203.0.113.10/24 dev eth0
 	ns_exec srv ip addr add 203.0.113.11/24 dev eth0
 	ns_exec srv ip addr add 2001:db8:6::10/64 dev eth1 nodad
-	ns_exec srv ip -6 route add 2001::/32 via 2001:db8:6::1
-	if [ "${TL_MODE:-kernel}" != kernel ]; then
+	# The way to 2001::/32: the relay on br6, or (packet1) the router.
+	TL_VIA6=2001:db8:6::1
+	[ "${TL_MODE:-kernel}" = packet1 ] && TL_VIA6=2001:db8:6::fe
+	ns_exec srv ip -6 route add 2001::/32 via $TL_VIA6
+	if [ "${TL_MODE:-kernel}" = packet1 ]; then
+		ns_router inet
+		ns_exec inet sysctl -qw net.ipv4.conf.all.send_redirects=0
+		ns_exec inet sysctl -qw net.ipv4.conf.br0.send_redirects=0
+		ns_exec inet ip addr add 203.0.113.254/24 dev br0
+		ns_exec inet ip addr add 2001:db8:7::fe/64 dev br0 nodad
+		ns_exec inet ip addr add 2001:db8:6::fe/64 dev br6 nodad
+		ns_exec inet ip -6 route add 2001::/32 via 2001:db8:7::1
+		ns_exec inet ip -6 route add 2001:db8:6::1/128 via 2001:db8:7::1
+		ns_exec rly ip addr add 203.0.113.30/32 dev eth0
+		ns_exec rly ip route add 203.0.113.254/32 dev eth0
+		ns_exec rly ip route add default via 203.0.113.254
+		ns_exec rly ip addr add 2001:db8:7::1/64 dev eth0 nodad
+		ns_exec rly ip addr add 2001:db8:6::1/128 dev eth0 nodad
+		ns_exec rly ip -6 route add default via 2001:db8:7::fe
+	elif [ "${TL_MODE:-kernel}" != kernel ]; then
 		ns_router inet
 		ns_exec inet sysctl -qw net.ipv4.conf.all.send_redirects=0
 		ns_exec inet sysctl -qw net.ipv4.conf.br0.send_redirects=0
@@ -114,7 +144,7 @@ tl_base() {
 	ns_exec rly ip link set teredo up
 	ns_exec rly ip -6 route add 2001::/32 dev teredo
 	ns_exec v6h ip addr add 2001:db8:6::2/64 dev eth0 nodad
-	ns_exec v6h ip -6 route add 2001::/32 via 2001:db8:6::1
+	ns_exec v6h ip -6 route add 2001::/32 via $TL_VIA6
 	# A real link carries no GSO super-packets; veths do (from v6h's TCP):
 	# one segment per packet, as with GRO off on a real NIC.
 	[ "${TL_MODE:-kernel}" != kernel ] &&
@@ -207,8 +237,15 @@ tl_status() {	# status line name -> value
 # socket nor the TUN saw more than the few packets that are the kernel's
 # (fragments, misrouted prefixes).
 tl_assert_packet_path() {	# min-ring-frames min-sent max-kernel
-	local k v udp tun min
-	for k in in4_frames in6_frames out4_sent out6_sent; do
+	local k v udp tun min sent outs="out4_sent out6_sent"
+	# packet1: one pktout for both families, whose lines are out4_*.
+	if [ "${TL_MODE:-kernel}" = packet1 ]; then
+		outs=out4_sent
+		[ -z "$(tl_status out6_interface)" ] &&
+		    [ "$(tl_status out4_interface)" = eth0 ] ||
+		    fail "packet1: not one shared pktout on eth0"
+	fi
+	for k in in4_frames in6_frames $outs; do
 		v=$(tl_status $k)
 		case $k in in*) min=$1 ;; *) min=$2 ;; esac
 		[ -n "$v" ] && [ "$v" -ge "$min" ] ||
@@ -226,7 +263,10 @@ tl_assert_packet_path() {	# min-ring-frames min-sent max-kernel
 	tun=$(ns_exec rly cat /sys/class/net/teredo/statistics/tx_packets)
 	[ "$udp" -le "$3" ] && [ "$tun" -le "$3" ] ||
 	    fail "packet mode: the kernel path carried traffic (UDP socket $udp datagrams, TUN $tun packets)"
-	pass "packet mode: rings took $(tl_status in4_frames)+$(tl_status in6_frames) frames, pktout sent $(tl_status out4_sent)+$(tl_status out6_sent); kernel path: $udp UDP datagrams, $tun TUN packets"
+	sent="$(tl_status out4_sent)+$(tl_status out6_sent)"
+	[ "${TL_MODE:-kernel}" = packet1 ] &&
+	    sent="$(tl_status out4_sent) (one pktout on eth0, both families)"
+	pass "packet mode: rings took $(tl_status in4_frames)+$(tl_status in6_frames) frames, pktout sent $sent; kernel path: $udp UDP datagrams, $tun TUN packets"
 }
 
 # The small lab for crafted packets (no Miredo):
