@@ -21,15 +21,21 @@ pass "teredod crafted-packet rules"
 # DF clear on the UDP packets (RFC 4380 5.1.2): a full-size packet to a
 # trusted client (C, trusted by the run above, valid for 30 s).
 C=2001:0:cb00:7101:0:63bf:39cc:9beb
-ns_exec wan timeout 5 tcpdump -l -nv -c1 -i eth0 \
-    'udp and src host 203.0.113.20 and greater 1300' >"$T/df.txt" 2>/dev/null &
-td=$!
-sleep 0.5
-ns_exec v6h /usr/bin/python3 -c '
+# capture_1308 FILE TCPDUMP-FLAGS FILTER: v6h sends C 1232 bytes of UDP
+# (a 1308-byte Teredo datagram); the first frame on wan that FILTER
+# matches goes to FILE.
+capture_1308() {
+	local td
+	ns_exec wan timeout 5 tcpdump -l "$2" -c1 -i eth0 "$3" >"$1" 2>/dev/null &
+	td=$!
+	sleep 0.5
+	ns_exec v6h /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.sendto(b"z" * 1232, (sys.argv[1], 9))' "$C"
-wait $td
+	wait $td
+}
+capture_1308 "$T/df.txt" -nv 'udp and src host 203.0.113.20 and greater 1300'
 grep -q 'length 1308' "$T/df.txt" && grep -q 'flags \[none\]' "$T/df.txt" ||
     fail "1308-byte Teredo datagram not seen with DF clear: $(cat "$T/df.txt")"
 pass "1308-byte UDP datagram to the client has DF clear"
@@ -53,15 +59,7 @@ if [ "${TL_MODE:-kernel}" = packet ]; then
 	wait_until 5 sh -c "[ \"\$('$BUILD/relayctl' -s '$T/teredod.sock' status |
 	    awk '\$1 == \"out4_mtu\" { print \$2 }')\" = 1300 ]" ||
 	    fail "pktout did not pick up the new MTU"
-	ns_exec wan timeout 5 tcpdump -l -n -c1 -i eth0 \
-	    'src host 203.0.113.20 and ip[6:2] & 0x2000 != 0' >"$T/frag.txt" 2>/dev/null &
-	td=$!
-	sleep 0.5
-	ns_exec v6h /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.sendto(b"z" * 1232, (sys.argv[1], 9))' "$C"
-	wait $td
+	capture_1308 "$T/frag.txt" -n 'src host 203.0.113.20 and ip[6:2] & 0x2000 != 0'
 	ns_exec rly ip link set dev eth0 mtu 1500
 	[ -s "$T/frag.txt" ] || fail "no fragment of the 1308-byte datagram on a 1300-byte link"
 	[ "$(tl_status out4_too_big)" -gt "$tb" ] || fail "out4_too_big did not move"

@@ -40,29 +40,26 @@ tl_conf_relay() {	# bind-address port
 	StateFile "${TL_STATE:-}"
 	User "${TL_USER:-}"
 	EOF
-	# packet1: the Native*Interface keys left out default to eth0.
 	case ${TL_MODE:-kernel} in
 	packet|packet-in|packet1)
-		cat >>"$T/teredod.conf" <<-EOF
-		Input packet
-		InputInterface eth0
-		EOF
-		[ "${TL_MODE}" = packet1 ] ||
-		    echo "NativeInputInterface eth1" >>"$T/teredod.conf"
+		tl_conf_io Input
 		tl_packet_rules "$1" "$2" ;;
 	esac
 	case ${TL_MODE:-kernel} in
 	packet|packet-out|packet1)
-		cat >>"$T/teredod.conf" <<-EOF
-		Output packet
-		OutputInterface eth0
-		EOF
-		[ "${TL_MODE}" = packet1 ] ||
-		    echo "NativeOutputInterface eth1" >>"$T/teredod.conf"
+		tl_conf_io Output
 		[ -n "${TL_GW4:-}" ] && echo "OutputGateway4 $TL_GW4" >>"$T/teredod.conf"
 		[ -n "${TL_GW6:-}" ] && echo "OutputGateway6 $TL_GW6" >>"$T/teredod.conf" ;;
 	esac
 	return 0
+}
+
+# Input|Output packet on eth0, the native side on eth1; packet1 leaves
+# the Native*Interface key out, so that it defaults to eth0.
+tl_conf_io() {	# Input|Output
+	printf '%s packet\n%sInterface eth0\n' "$1" "$1" >>"$T/teredod.conf"
+	[ "${TL_MODE:-kernel}" = packet1 ] ||
+	    echo "Native${1}Interface eth1" >>"$T/teredod.conf"
 }
 
 # The ingress drop rules Input packet needs (docs/teredod.md): what the
