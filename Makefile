@@ -13,6 +13,10 @@
 
 CC      ?= cc
 BUILD   ?= build
+# Always absolute: the dependency files (-MMD) name their targets by this
+# path, so a tree built once as BUILD=build and once as BUILD=$PWD/build
+# would otherwise miss header changes (a stale object linked silently).
+override BUILD := $(abspath $(BUILD))
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \

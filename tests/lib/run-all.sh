@@ -26,6 +26,10 @@ run_one() {	# name, command...
 	fi
 	printf '%-4s %-40s %3ss\n' "$st" "$name" "$(( $(date +%s) - start ))"
 	if [ "$st" = FAIL ]; then
+		# The reason first (a test's FAIL: line comes before the logs
+		# its trap prints), then the tail.
+		grep -m 5 '^FAIL' "$log/$(echo "$name" | tr '/' '_').log" |
+		    sed 's/^/    ! /'
 		sed 's/^/    | /' "$log/$(echo "$name" | tr '/' '_').log" | tail -n 40
 	fi
 }
