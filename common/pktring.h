@@ -24,8 +24,8 @@
 
 #include "tunbatch.h"
 
-#define PKTRING_BLOCK_SIZE	(1U << 20)
-#define PKTRING_BLOCK_NR	16
+#define PKTRING_BLOCK_SIZE	(1U << 18)
+#define PKTRING_BLOCK_NR	64
 #define PKTRING_FRAME_SIZE	2048
 #define PKTRING_BLOCK_TOV_MS	1
 #define PKTRING_FILTER_MAX	16

@@ -81,7 +81,9 @@ topo6to4_ipv4() {
 }
 
 topo6to4_ipv6() {
-	ns_exec v6 ip -6 addr add $TOPO_V6/128 dev lo
+	# nodad: even on lo the address stays tentative until a workqueue
+	# runs, and the route below with "src" fails while it is.
+	ns_exec v6 ip -6 addr add $TOPO_V6/128 dev lo nodad
 	ns_exec v6 ip -6 addr add 2001:db8:46::2/64 dev eth46 nodad
 	ns_exec v6 ip -6 addr add 2001:db8:64::2/64 dev eth64 nodad
 	# The relay6to4 TUN carries 1480-byte IPv6 inside 1500-byte IPv4.

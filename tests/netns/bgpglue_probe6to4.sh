@@ -14,7 +14,7 @@ for b in bgpglue relay6to4 relayctl; do
 done
 ns_new vm
 ns_exec vm ip addr add 198.18.5.1/32 dev lo
-ns_exec vm ip -6 addr add 2001:db8:5::1/128 dev lo
+ns_exec vm ip -6 addr add 2001:db8:5::1/128 dev lo nodad
 cat >"$T/r64.conf" <<EOC
 InterfaceName r64tun
 ControlSocket $T/r64.sock

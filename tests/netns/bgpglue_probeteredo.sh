@@ -13,7 +13,7 @@ done
 ns_new vm
 ns_exec vm ip addr add 198.18.6.1/32 dev lo	# teredod
 ns_exec vm ip addr add 198.18.6.2/32 dev lo	# bgpglue's probe
-ns_exec vm ip -6 addr add 2001:db8:7::1/128 dev lo
+ns_exec vm ip -6 addr add 2001:db8:7::1/128 dev lo nodad
 ns_exec vm ip tuntap add mode tun name teredo
 ns_exec vm ip link set teredo addrgenmode none
 ns_exec vm ip link set teredo up

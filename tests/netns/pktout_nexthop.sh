@@ -53,11 +53,11 @@ ns_exec g ip link add link eth1 name mv0 address $MAC_B type macvlan \
     mode bridge
 ns_exec g ip link set mv0 up
 ns_exec g ip addr add 192.0.2.1/24 dev eth1
-ns_exec g ip addr add 2001:db8:1::1/64 dev eth1
+ns_exec g ip addr add 2001:db8:1::1/64 dev eth1 nodad
 ns_exec g ip addr add 192.0.2.2/24 dev mv0
-ns_exec g ip addr add 2001:db8:1::2/64 dev mv0
+ns_exec g ip addr add 2001:db8:1::2/64 dev mv0 nodad
 ns_exec s ip addr add 192.0.2.10/24 dev eth0
-ns_exec s ip addr add 2001:db8:1::10/64 dev eth0
+ns_exec s ip addr add 2001:db8:1::10/64 dev eth0 nodad
 ns_exec s ip route add default via 192.0.2.1
 ns_exec s ip -6 route add default via 2001:db8:1::1
 for f in ipv4 ipv6; do

@@ -234,7 +234,7 @@ tl_status() {	# status line name -> value
 # socket nor the TUN saw more than the few packets that are the kernel's
 # (fragments, misrouted prefixes).
 tl_assert_packet_path() {	# min-ring-frames min-sent max-kernel
-	local k v udp tun min sent outs="out4_sent out6_sent"
+	local k v udp tun min sent drops outs="out4_sent out6_sent"
 	# packet1: one pktout for both families, whose lines are out4_*.
 	if [ "${TL_MODE:-kernel}" = packet1 ]; then
 		outs=out4_sent
@@ -248,8 +248,19 @@ tl_assert_packet_path() {	# min-ring-frames min-sent max-kernel
 		[ -n "$v" ] && [ "$v" -ge "$min" ] ||
 		    fail "packet mode: $k=$v (expected >= $min)"
 	done
-	for k in in4_kernel_drops in6_kernel_drops in4_truncated in6_truncated; do
+	for k in in4_truncated in6_truncated; do
 		[ "$(tl_status $k)" = 0 ] || fail "packet mode: $k=$(tl_status $k)"
+	done
+	# A full ring drops (TCP resends): only when teredod did not run for
+	# ~64 ms (PKTRING_BLOCK_NR blocks of at least 1 ms each) while the
+	# TCP tests sent, which a loaded 2-core VM can do.  More than 1% of
+	# the frames is a ring that is too small or not read.
+	drops=0
+	for k in in4 in6; do
+		v=$(tl_status ${k}_kernel_drops)
+		[ -n "$v" ] && [ "$v" -le $(($(tl_status ${k}_frames) / 100)) ] ||
+		    fail "packet mode: ${k}_kernel_drops=$v of $(tl_status ${k}_frames) frames"
+		drops=$((drops + v))
 	done
 	[ "$(tl_status out4_nexthop_usable)" = 1 ] &&
 	    [ "$(tl_status out6_nexthop_usable)" = 1 ] ||
@@ -263,7 +274,7 @@ tl_assert_packet_path() {	# min-ring-frames min-sent max-kernel
 	sent="$(tl_status out4_sent)+$(tl_status out6_sent)"
 	[ "${TL_MODE:-kernel}" = packet1 ] &&
 	    sent="$(tl_status out4_sent) (one pktout on eth0, both families)"
-	pass "packet mode: rings took $(tl_status in4_frames)+$(tl_status in6_frames) frames, pktout sent $sent; kernel path: $udp UDP datagrams, $tun TUN packets"
+	pass "packet mode: rings took $(tl_status in4_frames)+$(tl_status in6_frames) frames ($drops dropped by a full ring), pktout sent $sent; kernel path: $udp UDP datagrams, $tun TUN packets"
 }
 
 # The small lab for crafted packets (no Miredo):
