@@ -44,46 +44,39 @@ out=$(ns_exec v6h ping -6 -c1 -W2 -s 1400 -M do -I 2001:db8:6::2 "$C" 2>&1)
 echo "$out" | grep -qi 'mtu[ =]*1280' ||
     fail "no Packet Too Big (MTU 1280) for a 1448-byte packet: $out"
 pass "1448-byte native packet: Packet Too Big, MTU 1280"
-if [ "${TL_MODE:-kernel}" = packet ]; then
-	# The kernel path: the fragmented datagram (socket); ICMPv6 errors and
-	# the misrouted prefix (TUN).  Few datagrams go client->native here,
-	# and one per second is the next hop's kick (kernel path): >= 1 sent.
-	tl_assert_packet_path 20 1 8
-fi
-if [ "${TL_MODE:-kernel}" = packet ]; then
-	# The ring rides out a stall: with teredod stopped, 48 native packets
-	# 2 ms apart each close a block of their own (1 ms block timeout), as
-	# traffic at moderate rates does while a loaded VM's relay waits for
-	# its CPU.  All are read once it runs again, none dropped
-	# (PKTRING_BLOCK_NR 64; with the earlier 16 the ring took 16 and
-	# dropped 32).
-	f0=$(tl_status in6_frames) d0=$(tl_status in6_kernel_drops)
-	kill -STOP "$TL_RELAY_PID"
-	ns_exec v6h /usr/bin/python3 -c '
+[ "${TL_MODE:-kernel}" = packet ] || exit 0
+# The kernel path: the fragmented datagram (socket); ICMPv6 errors and
+# the misrouted prefix (TUN).  Few datagrams go client->native here, and
+# one per second is the next hop's kick (kernel path): >= 1 sent.
+tl_assert_packet_path 20 1 8
+
+# The ring rides out a stall: with teredod stopped, 48 native packets
+# 2 ms apart each close a block of their own (1 ms block timeout), as
+# traffic at moderate rates does while a loaded VM's relay waits for its
+# CPU.  All are read once it runs again, none dropped (PKTRING_BLOCK_NR
+# 64; with the earlier 16 the ring took 16 and dropped 32).
+f0=$(tl_status in6_frames) d0=$(tl_status in6_kernel_drops)
+kill -STOP "$TL_RELAY_PID"
+ns_exec v6h /usr/bin/python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 for i in range(48):
 	s.sendto(b"s" * 64, (sys.argv[1], 9))
 	time.sleep(0.002)' "$C"
-	kill -CONT "$TL_RELAY_PID"
-	wait_until 5 sh -c "[ \"\$('$BUILD/relayctl' -s '$T/teredod.sock' status |
-	    awk '\$1 == \"in6_frames\" { print \$2 }')\" -ge $((f0 + 48)) ]" ||
-	    fail "stall: the ring gave $(( $(tl_status in6_frames) - f0 )) of 48 frames (kernel drops +$(( $(tl_status in6_kernel_drops) - d0 )))"
-	assert_eq "ring drops over a stall of 48 packets 2 ms apart" 0 \
-	    $(( $(tl_status in6_kernel_drops) - d0 ))
-fi
-if [ "${TL_MODE:-kernel}" = packet ]; then
-	# Output packet's kernel path for a datagram longer than the output
-	# interface's MTU: pktout refuses it (out4_too_big), the UDP socket
-	# sends it and the kernel fragments it (DF is clear).
-	tb=$(tl_status out4_too_big)
-	ns_exec rly ip link set dev eth0 mtu 1300
-	wait_until 5 sh -c "[ \"\$('$BUILD/relayctl' -s '$T/teredod.sock' status |
-	    awk '\$1 == \"out4_mtu\" { print \$2 }')\" = 1300 ]" ||
-	    fail "pktout did not pick up the new MTU"
-	capture_1308 "$T/frag.txt" -n 'src host 203.0.113.20 and ip[6:2] & 0x2000 != 0'
-	ns_exec rly ip link set dev eth0 mtu 1500
-	[ -s "$T/frag.txt" ] || fail "no fragment of the 1308-byte datagram on a 1300-byte link"
-	[ "$(tl_status out4_too_big)" -gt "$tb" ] || fail "out4_too_big did not move"
-	pass "datagram over the output MTU: kernel path (out4_too_big $(tl_status out4_too_big)), sent in fragments"
-fi
+kill -CONT "$TL_RELAY_PID"
+wait_until 5 tl_status_ge in6_frames $((f0 + 48)) ||
+    fail "stall: the ring gave $(( $(tl_status in6_frames) - f0 )) of 48 frames (kernel drops +$(( $(tl_status in6_kernel_drops) - d0 )))"
+assert_eq "ring drops over a stall of 48 packets 2 ms apart" 0 \
+    $(( $(tl_status in6_kernel_drops) - d0 ))
+
+# Output packet's kernel path for a datagram longer than the output
+# interface's MTU: pktout refuses it (out4_too_big), the UDP socket sends
+# it and the kernel fragments it (DF is clear).
+tb=$(tl_status out4_too_big)
+ns_exec rly ip link set dev eth0 mtu 1300
+wait_until 5 tl_status_is out4_mtu 1300 || fail "pktout did not pick up the new MTU"
+capture_1308 "$T/frag.txt" -n 'src host 203.0.113.20 and ip[6:2] & 0x2000 != 0'
+ns_exec rly ip link set dev eth0 mtu 1500
+[ -s "$T/frag.txt" ] || fail "no fragment of the 1308-byte datagram on a 1300-byte link"
+[ "$(tl_status out4_too_big)" -gt "$tb" ] || fail "out4_too_big did not move"
+pass "datagram over the output MTU: kernel path (out4_too_big $(tl_status out4_too_big)), sent in fragments"

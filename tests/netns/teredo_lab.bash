@@ -228,6 +228,9 @@ tl_status() {	# status line name -> value
 	"$BUILD/relayctl" -s "$T/teredod.sock" status |
 	    awk -v k="$1" '$1 == k { print $2 }'
 }
+# For wait_until: a status line's value is / is at least a number.
+tl_status_is() { [ "$(tl_status "$1")" = "$2" ]; }
+tl_status_ge() { local v; v=$(tl_status "$1"); [ -n "$v" ] && [ "$v" -ge "$2" ]; }
 
 # Packet mode really carried the traffic: the rings took it, pktout sent
 # it, the kernel's copies were dropped at ingress, and neither the UDP
