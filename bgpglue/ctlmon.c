@@ -132,11 +132,24 @@ ctlmon_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctlmon	*m = arg;
 
+	int		 err = EVUTIL_SOCKET_ERROR();
+	char		 why[96];
+
 	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		ctlmon_dead(m, (what & BEV_EVENT_EOF) ?
-		    "relay control socket closed (relay exited)" :
-		    "relay control socket error");
+	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	/*
+	 * A relay that dies before reading our pending "status" resets the
+	 * connection instead of closing it: which one we see is a race in
+	 * the relay's exit, and both mean the relay went away.
+	 */
+	if ((what & BEV_EVENT_EOF) || err == ECONNRESET || err == EPIPE) {
+		ctlmon_dead(m, "relay control socket closed (relay exited)");
+		return;
+	}
+	snprintf(why, sizeof(why), "relay control socket error: %s",
+	    strerror(err));
+	ctlmon_dead(m, why);
 }
 
 static void

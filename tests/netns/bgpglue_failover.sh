@@ -76,8 +76,9 @@ fa=$(fwd $B)
 [ $((fa - fb)) -ge 100 ] || fail "vm$B forwarded only $((fa - fb)) packets after the kill"
 pass "flow kept going through vm$B: $got/200 replies, $((fa - fb)) forwarded by vm$B"
 st=$(lab_ctl "${LAB_GLUE_CTL[$A]}" status)
-echo "$st" | grep -q '^reason *unhealthy: relay control socket closed' ||
-    fail "vm$A: reason not shown: $(echo "$st" | grep reason)"
+want='unhealthy: relay control socket closed (relay exited)'
+echo "$st" | grep -qE "^reason +unhealthy: relay control socket closed \(relay exited\)$" ||
+    fail "vm$A: expected 'reason $want', got '$(echo "$st" | grep '^reason')'"
 pass "vm$A bgpglue: $(echo "$st" | grep '^reason')"
 
 # 3. The relay returns.
@@ -113,12 +114,17 @@ kill -STOP "${LAB_RELAY_PID[$A]}"
 wait_until 10 lab_fib_has $ANY 198.18.0.1$B || {
 	kill -CONT "${LAB_RELAY_PID[$A]}"; fail "stopped relay's path stayed"; }
 dt=$(( $(now_ms) - t0 ))
+# Read the reason while the relay is still stopped: once it runs again
+# bgpglue may re-announce, and the reason moves on.
+st=$(lab_ctl "${LAB_GLUE_CTL[$A]}" status)
 kill -CONT "${LAB_RELAY_PID[$A]}"
 min=$(( (LAB_FALL - 1) * LAB_INTERVAL ))
 [ "$dt" -ge "$min" ] || fail "withdrawn after $dt ms, before fall x interval ($min ms)"
-pass "relay vm$A stopped: path left after ${dt} ms (fall $LAB_FALL x ${LAB_INTERVAL} ms)"
-st=$(lab_ctl "${LAB_GLUE_CTL[$A]}" status)
-echo "$st" | grep -q 'status reply' || fail "vm$A: timeout reason not shown"
+# The relay check and the probe run on the same interval and fall: which
+# one withdraws first is a race, and either is the stopped relay.
+echo "$st" | grep -qE '^reason +unhealthy: (no status reply within|still no status reply|no probe packet back within)' ||
+    fail "vm$A: expected a status-reply or probe timeout as the reason, got '$(echo "$st" | grep '^reason')'"
+pass "relay vm$A stopped: path left after ${dt} ms (fall $LAB_FALL x ${LAB_INTERVAL} ms; $(echo "$st" | sed -n 's/^reason *//p'))"
 wait_until 10 lab_fib_has $ANY "$BOTH" || fail "path did not return after SIGCONT"
 pass "relay vm$A continued: ECMP again"
 # 6. Data plane broken, control plane fine.
