@@ -172,14 +172,19 @@ round
 for f in 4 6; do
 	expect "resolved" $f usable=1 mac=$MAC_A pktout=4 kernel=1 send_errors=0 refresh_errors=0
 done
-wait_until 3 test "$(gcount a4)" = 10
+g_has_all() { [ "$(gcount a4)" = 10 ] && [ "$(gcount a6)" = 10 ]; }
+wait_until 5 g_has_all
 assert_eq "g: IPv4 frames to A" 10 "$(gcount a4)"
 assert_eq "g: IPv6 frames to A" 10 "$(gcount a6)"
 assert_eq "s: IPv4 through the output hook (5 + the kick)" 6 "$(kcount k4)"
 assert_eq "s: IPv6 through the output hook (5 + the kick)" 6 "$(kcount k6)"
 
 # The capture holds exactly the bytes the tool sent, each once, at A.
-sleep 0.3
+# tcpdump writes each frame as it reads it (-U): wait until it has read
+# as many as g counted, since SIGINT drops what it has not read yet.
+pcap_frames() { tcpdump -r "$1" 2>/dev/null | wc -l; }
+wait_until 5 test "$(pcap_frames "$T/g.pcap")" -ge 20 ||
+    fail "tcpdump on g wrote $(pcap_frames "$T/g.pcap") of the 20 frames g counted"
 kill -INT "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null
 /usr/bin/python3 - "$T/g.pcap" "$T/sent.hex" "$MAC_A" <<'EOF' || fail "capture on g differs from what was sent"
 import struct, sys

@@ -26,9 +26,9 @@ C=2001:0:cb00:7101:0:63bf:39cc:9beb
 # matches goes to FILE.
 capture_1308() {
 	local td
-	ns_exec wan timeout 5 tcpdump -l "$2" -c1 -i eth0 "$3" >"$1" 2>/dev/null &
+	ns_exec wan timeout 10 tcpdump -l "$2" -c1 -i eth0 "$3" >"$1" 2>"$1.err" &
 	td=$!
-	sleep 0.5
+	wait_until 5 grep -q "listening on" "$1.err" || fail "tcpdump did not start"
 	ns_exec v6h /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
