@@ -67,7 +67,7 @@ TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
 .SECONDARY:
 
 .PHONY: all check unit netns bench demo demo-down deps clean analyze install fuzz \
-	fuzz-bins tools clang
+	fuzz-bins fuzz-long tools clang
 all: $(PROG_BINS)
 
 tools: $(TOOL_BINS)
@@ -193,6 +193,13 @@ fuzz:
 	    CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-bins
 
 fuzz-bins: $(FUZZ_BINS)
+
+# make fuzz-long: every harness for FUZZ_TIME seconds (default 600, about
+# 2.5 hours for all of them), for a machine that can spare the time; the
+# corpus each run grows is scratch, the seeds stay as they are.
+fuzz-long:
+	$(Q)BUILD=$(abspath $(BUILD)) FUZZ_TIME=$(or $(FUZZ_TIME),600) \
+	    sh tests/lib/run-all.sh fuzz
 
 $(BUILD)/tests/fuzz/%: $(OBJ)/tests/fuzz/%.o $(PROG_LIBS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

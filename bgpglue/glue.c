@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "ctlmon.h"
 #include "decide.h"
+#include "drainfile.h"
 #include "glue.h"
 #include "gmsg.h"
 #include "log.h"
@@ -229,38 +230,18 @@ glue_relay_connect(void *arg)
 	return fd;
 }
 
-/*
- * DrainFile: present means drain.  Its first word, if any, is the expiry
- * (unix time); an expired file is ignored, so a forgotten maintenance file
- * cannot keep a relay out of service.
- */
+/* DrainFile (drainfile.h): polled, since an operator's editor may
+ * replace it in any way. */
 static void
 glue_drainfile_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct glue	*g = arg;
-	char		 buf[64], why[96];
-	FILE		*f;
-	long long	 exp = 0;
-	int		 on = 0;
+	char		 why[96];
+	int		 on;
 
 	(void)fd;
 	(void)ev;
-	why[0] = '\0';
-	if ((f = fopen(g->cfg.drain_file, "r")) != NULL) {
-		on = 1;
-		if (fgets(buf, sizeof(buf), f) != NULL &&
-		    sscanf(buf, "%lld", &exp) == 1 && exp > 0 &&
-		    (long long)time(NULL) >= exp) {
-			on = 0;
-			snprintf(why, sizeof(why), "drain file expired at %lld",
-			    exp);
-		} else if (exp > 0)
-			snprintf(why, sizeof(why), "drain file until %lld",
-			    exp);
-		else
-			snprintf(why, sizeof(why), "drain file present");
-		fclose(f);
-	}
+	on = drainfile_read(g->cfg.drain_file, time(NULL), why, sizeof(why));
 	if (on != g->drain_file || strcmp(why, g->drain_file_why) != 0) {
 		if (on != g->drain_file)
 			log_info("%s: %s", g->cfg.drain_file, on ? why :

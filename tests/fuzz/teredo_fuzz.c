@@ -5,7 +5,9 @@
  * 1 = native packet from the TUN; the other bits pick the UDP source
  * port), 2-byte length, the bytes.  Each record advances a fake clock by
  * 0.7 s and is applied to one small peer table the way relay.c applies
- * it (create, queue, trust, flush, bubble timer), so state carries over.
+ * it (create, queue, trust, flush, bubble timer), so state carries over
+ * from record to record.  Each input starts from an empty table and the
+ * same clock, so that a saved input reproduces its crash.
  * After each verdict the invariants must hold: a forwarded packet lies
  * inside the input, is IPv6 from a Teredo address to a served destination;
  * a packet for a client goes to a Teredo destination whose embedded
@@ -29,7 +31,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct peers	t;
 static struct td_policy	pol;
 static int		ready;
-static uint64_t		now = 1000000;
+static uint64_t		now;
 
 static void
 fuzz_init(void)
@@ -152,8 +154,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t		kind, pkt[2048];
 	uint16_t	len;
 
-	if (!ready)
-		fuzz_init();
+	if (ready)
+		peers_free(&t);
+	now = 1000000;
+	fuzz_init();
 	pbuf_init(&in, data, size);
 	while (pbuf_get_n8(&in, &kind) == 0 && pbuf_get_n16(&in, &len) == 0) {
 		if (len > pbuf_left(&in))
