@@ -72,11 +72,13 @@ assert_eq "ring drops over a stall of 48 packets 2 ms apart" 0 \
 # Output packet's kernel path for a datagram longer than the output
 # interface's MTU: pktout refuses it (out4_too_big), the UDP socket sends
 # it and the kernel fragments it (DF is clear).
-tb=$(tl_status out4_too_big)
+tb=$(tl_status out4_too_big) kp=$(tl_status out4_kernel_path)
+[ -n "$tb" ] && [ -n "$kp" ] || fail "no out4 status"
 ns_exec rly ip link set dev eth0 mtu 1300
 wait_until 5 tl_status_is out4_mtu 1300 || fail "pktout did not pick up the new MTU"
 capture_1308 "$T/frag.txt" -n 'src host 203.0.113.20 and ip[6:2] & 0x2000 != 0'
 ns_exec rly ip link set dev eth0 mtu 1500
 [ -s "$T/frag.txt" ] || fail "no fragment of the 1308-byte datagram on a 1300-byte link"
-[ "$(tl_status out4_too_big)" -gt "$tb" ] || fail "out4_too_big did not move"
+wait_until 5 tl_status_ge out4_too_big $((tb + 1)) ||
+    fail "out4_too_big did not move ($tb -> $(tl_status out4_too_big); out4_kernel_path $kp -> $(tl_status out4_kernel_path))"
 pass "datagram over the output MTU: kernel path (out4_too_big $(tl_status out4_too_big)), sent in fragments"
