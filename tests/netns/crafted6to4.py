@@ -163,7 +163,7 @@ class Relay:
             return 1 if self.kernel else 0
         return 1 if OUTPUT == "tun" else 0
 
-    def expect_drop(self, case, frames, counter, timeout=3.0):
+    def expect_drop(self, case, frames, counter, timeout=10.0):
         """Send; counter moves by one; nothing is relayed anywhere."""
         before = stats(self.ctl)
         for p in self.rx_ports:
@@ -193,13 +193,13 @@ class Relay:
         for f in frames:
             self.tx.send(f)
         got = None
-        end = time.time() + 3
+        end = time.time() + 10
         while got is None and time.time() < end:
             for f in rx.frames(0.2):
                 if relevant(f) and match(f):
                     got = f
                     break
-        now = wait_counter(self.ctl, counter, before.get(counter, 0), 1)
+        now = wait_counter(self.ctl, counter, before.get(counter, 0), 5)
         if OUTPUT == "packet":
             self.kernel = kernel_path(self.ctl) - kbefore
             self.paths["kernel" if self.kernel else "driver"] += 1

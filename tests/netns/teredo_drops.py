@@ -53,7 +53,7 @@ def delta(before, after, k):
 def rx_drop(name, counter, src, sport, payload):
     b, nb = stats(SOCK), native_count()
     udp_send(src, sport, payload)
-    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 2)
+    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 10)
     a = stats(SOCK)
     check(ok and delta(b, a, counter) == 1, "%s: %s +1" % (name, counter))
     check(delta(b, a, "rx_forwarded") == 0 and native_count() == nb,
@@ -67,7 +67,7 @@ fake = FakeClients()
 b = stats(SOCK)
 fake.data[40000].clear()
 native_send(C, count=3)
-check(wait_for(lambda: len(fake.data[40000]) == 3, 3),
+check(wait_for(lambda: len(fake.data[40000]) == 3, 10),
       "3 packets queued during the bubble exchange all delivered")
 seq = [int.from_bytes(p[48:52], "big") for p in fake.data[40000]]
 check(seq == [0, 1, 2], "queued packets delivered in order (%s)" % seq)
@@ -78,7 +78,7 @@ check(bub and bub[-1][2].startswith("fe80::"), "bubble source is the fe80:: nonc
 # Symmetric NAT: the reply bubble comes from :50000 to our nonce address.
 b = stats(SOCK)
 native_send(CSYM, count=2)
-check(wait_for(lambda: len(fake.data[50000]) == 2, 3),
+check(wait_for(lambda: len(fake.data[50000]) == 2, 10),
       "symmetric-NAT client: queue flushed to the port the nonce bubble came from")
 a = stats(SOCK)
 check(delta(b, a, "rx_bubbles_nonce_ok") == 1, "nonce bubble accepted once")
@@ -97,7 +97,7 @@ check(any(("peer=" + C + " state=trusted") in r for r in rows) and
 # -- Teredo -> native: the positive control first (it must pass through).
 b, nb = stats(SOCK), native_count()
 udp_send("198.51.100.30", 41000, ip6(teredo("198.51.100.30", 41000), NATIVE))
-check(wait_for(lambda: native_count() == nb + 1, 2),
+check(wait_for(lambda: native_count() == nb + 1, 10),
       "matching mapping from a never-seen client is relayed")
 check(delta(b, stats(SOCK), "rx_from_unknown_peer") == 1, "counted as unknown peer")
 
@@ -128,7 +128,7 @@ rx_drop("routing header type 0", "drop_rx_routing_header0", CLIENT_IP, 40000,
             / UDP(sport=7, dport=9) / b"x"))
 rx_drop("hop limit 1", "drop_rx_hop_limit", CLIENT_IP, 40000,
         ip6(C, NATIVE, hlim=1))
-check(wait_for(lambda: any(len(p) > 40 and p[40] == 3 for p in fake.data[40000]), 2),
+check(wait_for(lambda: any(len(p) > 40 and p[40] == 3 for p in fake.data[40000]), 10),
       "hop limit 1: ICMPv6 Time Exceeded came back to the client over Teredo")
 
 # -- The IPv4+UDP envelope.  With Input packet teredod checks it itself
@@ -139,7 +139,7 @@ def envelope_drop(name, counter, pkt):
     b, nb = stats(SOCK), native_count()
     send(pkt, verbose=False)
     if PACKET:
-        ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 2)
+        ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 10)
         check(ok and delta(b, stats(SOCK), counter) == 1,
               "%s: %s +1" % (name, counter))
     else:
@@ -168,7 +168,7 @@ envelope_drop("multicast IPv4 source", "drop_rx_bad_ipv4_source",
 b, nb = stats(SOCK), native_count()
 send(IP(src=CLIENT_IP, dst=RELAY[0], flags=0) /
      UDP(sport=40000, dport=RELAY[1], chksum=0) / GOOD, verbose=False)
-check(wait_for(lambda: native_count() == nb + 1, 2),
+check(wait_for(lambda: native_count() == nb + 1, 10),
       "UDP checksum 0 (none) relayed")
 
 # A fragmented datagram: not the ring's (filter and drop rule skip
@@ -177,7 +177,7 @@ b, nb = stats(SOCK), native_count()
 big = ip6(C, NATIVE, payload=b"f" * 1000)
 send(fragment(IP(src=CLIENT_IP, dst=RELAY[0], flags=0) /
               UDP(sport=40000, dport=RELAY[1]) / big, fragsize=600), verbose=False)
-check(wait_for(lambda: native_count() == nb + 1, 2),
+check(wait_for(lambda: native_count() == nb + 1, 10),
       "fragmented Teredo datagram relayed (via the kernel's reassembly)")
 check(delta(b, stats(SOCK), "rx_forwarded_bytes") == len(big),
       "reassembled datagram forwarded whole (%d bytes)" % len(big))
@@ -185,7 +185,7 @@ check(delta(b, stats(SOCK), "rx_forwarded_bytes") == len(big),
 # Trailers (RFC 6081): tolerated, stripped.
 b, nb = stats(SOCK), native_count()
 udp_send(CLIENT_IP, 40000, ip6(C, NATIVE) + b"T" * 12)
-check(wait_for(lambda: native_count() == nb + 1, 2), "trailer tolerated")
+check(wait_for(lambda: native_count() == nb + 1, 10), "trailer tolerated")
 check(delta(b, stats(SOCK), "rx_forwarded_bytes") == 56, "only 40 + plen forwarded")
 
 # -- Native -> Teredo.
@@ -193,7 +193,7 @@ def tx_drop(name, counter, dst):
     b = stats(SOCK)
     nbub = len(fake.bubbles)
     native_send(dst)
-    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 2)
+    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 10)
     a = stats(SOCK)
     check(ok and delta(b, a, counter) == 1, "%s: %s +1" % (name, counter))
     time.sleep(0.1)
@@ -224,7 +224,7 @@ subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c",
                 "send(IPv6(src='2001:db8:6::2',dst='2001:db8:1::2')/ICMPv6DestUnreach()"
                 "/IPv6(src='2001:db8:1::2',dst='2001:db8:6::2')/UDP(),verbose=False)"],
                check=True)
-check(wait_for(lambda: delta(b, stats(SOCK), "drop_tx_dst_not_teredo") == 1, 2),
+check(wait_for(lambda: delta(b, stats(SOCK), "drop_tx_dst_not_teredo") == 1, 10),
       "misrouted ICMPv6 error dropped")
 a = stats(SOCK)
 check(delta(b, a, "icmp6_unreachable") == 0 and delta(b, a, "icmp6_suppressed") == 1,
@@ -265,14 +265,14 @@ check(1 <= nb_dead <= 1 + int(t_flood / 2.0),
 
 # Bubble retries on the timer, without new traffic (CDEAD from above).
 bub = [x[0] for x in fake.bubbles if x[1] == CDEAD]
-check(wait_for(lambda: len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, 8),
+check(wait_for(lambda: len([x for x in fake.bubbles if x[1] == CDEAD]) == 4, 12),
       "unanswered client: 4 bubbles in total, no new traffic needed")
 times = [x[0] for x in fake.bubbles if x[1] == CDEAD]
 gaps = [round(b2 - b1, 2) for b1, b2 in zip(times, times[1:])]
 # (exact 2 s spacing is a unit test; here receive-time jitter is allowed)
 check(all(g >= 1.8 for g in gaps), "bubbles ~2 s apart %s" % gaps)
 b = stats(SOCK)
-check(wait_for(lambda: "state=failed" in peer_row(CDEAD), 3),
+check(wait_for(lambda: "state=failed" in peer_row(CDEAD), 10),
       "given up after the 4th: queue purged")
 a = stats(SOCK)
 check(delta(b, a, "icmp6_unreachable") >= 1 and delta(b, a, "drop_tx_given_up") >= 20,
@@ -311,7 +311,7 @@ check(made <= bound and delta(b, a, "drop_tx_new_peer_rate") >= 2000 - bound,
       (t_rate, made, bound, delta(b, a, "drop_tx_new_peer_rate")))
 b = stats(SOCK)
 native_send(teredo("192.0.2.99", 40000), src="2001:db8:7::2")
-check(wait_for(lambda: delta(b, stats(SOCK), "peers_created") == 1, 2),
+check(wait_for(lambda: delta(b, stats(SOCK), "peers_created") == 1, 10),
       "another /64 still creates its entry")
 
 fake.close()

@@ -47,7 +47,7 @@ NATIVE_TX = ("import socket,sys,time\n"
              "  time.sleep(gap)\n")
 subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c",
                 NATIVE_TX, C, "1", "0"], check=True)
-check(wait_for(lambda: len(fake.data[40000]) == 1, 3), "client C established")
+check(wait_for(lambda: len(fake.data[40000]) == 1, 10), "client C established")
 base_rss = rss_kib()
 
 # The flood: FLOOD distinct destinations (client IPv4 and port vary).
@@ -105,8 +105,8 @@ check(up >= sent_up * 0.5 and down >= 1,
 nb = native_count()
 d0 = len(fake.data[40000])
 fake.c40000.sendto(ip6(C, NATIVE), ("203.0.113.20", 3545))
-check(wait_for(lambda: native_count() >= nb + 1, 5), "after the flood: C -> native")
+check(wait_for(lambda: native_count() >= nb + 1, 10), "after the flood: C -> native")
 subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c",
                 NATIVE_TX, C, "1", "0"], check=True)
-check(wait_for(lambda: len(fake.data[40000]) >= d0 + 1, 5), "after the flood: native -> C")
+check(wait_for(lambda: len(fake.data[40000]) >= d0 + 1, 10), "after the flood: native -> C")
 fake.close()
