@@ -179,49 +179,7 @@ st_converge() {
 	echo "8 prefixes on spk (ECMP 2+2), all reachable from ix, Teredo client $(lab_teredo_addr)"
 }
 
-# The IX announces our own prefixes back (a hijack, or a leak): the
-# speaker refuses them, so they can neither pull the anycast out of the
-# AS (eBGP wins over iBGP) nor keep 192.88.99.0/24 up without a relay.
-lab_updates_from_ix() {
-	lab_vtysh spk -c "show bgp neighbors 198.18.255.1 json" |
-	    /usr/bin/python3 -c 'import json, sys
-print(json.load(sys.stdin)["198.18.255.1"]["messageStats"]["updatesRecv"])'
-}
-lab_updates_from_ix_ge() { [ "$(lab_updates_from_ix)" -ge "$1" ]; }
-
-lab_ix_originate() {	# "" or "no": the IX (un)announces our prefixes
-	lab_vtysh ix -c 'conf t' -c "router bgp $LAB_IX_AS" \
-	    -c 'no bgp network import-check' -c 'address-family ipv4 unicast' \
-	    -c "$1 network $LAB_ANYCAST/32" -c "$1 network $LAB_TEREDO4/32" \
-	    -c 'exit-address-family' -c 'address-family ipv6 unicast' \
-	    -c "$1 network 2002::/16" -c 'exit-address-family' >/dev/null
-}
-
-st_ix_hijack() {
-	local u0 p why=""
-	u0=$(lab_updates_from_ix)
-	[ -n "$u0" ] || { echo "no eBGP session to the IX"; return 1; }
-	lab_ix_originate ""
-	lab_wait 10 lab_bgp_has ix $LAB_ANYCAST/32 ||
-	    { echo "the IX did not originate $LAB_ANYCAST/32"; lab_ix_originate no; return 1; }
-	# Both families' UPDATEs have reached the speaker: its verdict is in.
-	lab_wait 10 lab_updates_from_ix_ge $((u0 + 2)) ||
-	    why="the speaker got no UPDATE from the IX"
-	for p in "ipv4 $LAB_ANYCAST/32" "ipv4 $LAB_TEREDO4/32" "ipv6 2002::/16"; do
-		[ -z "$why" ] || break
-		lab_vtysh spk -c "show bgp ${p% *} unicast ${p#* }" |
-		    grep -q 'from 198.18.255.1 ' && why="the speaker took ${p#* } from the IX"
-	done
-	[ -n "$why" ] || [ "$(lab_fib_nh spk $LAB_ANYCAST/32)" = "198.18.0.11 198.18.0.12" ] ||
-	    why="the speaker routes $LAB_ANYCAST via $(lab_fib_nh spk $LAB_ANYCAST/32)"
-	lab_ix_originate no
-	[ -z "$why" ] || { echo "$why"; return 1; }
-	lab_wait 10 lab_ix_is "$LAB_IX_WANT" ||
-	    { echo "the IX has '$(lab_bgp_prefixes ix)' after withdrawing"; return 1; }
-	echo "the IX announced $LAB_ANYCAST/32, $LAB_TEREDO4/32, 2002::/16: the speaker refused them, anycast still via vm1+vm2"
-}
-
-# ---- traffic steps --------------------------------------------------------
+# ---- the speaker's BGP table ----------------------------------------------
 
 st_bgp_table() {
 	local afi
@@ -330,6 +288,50 @@ st_ix_6to4_cycle() {
 	    { echo "speaker has $(lab_fib_nh spk 2002::/16 -6) for 2002::/16"; return 1; }
 	echo "both relay6to4 killed: 2002::/16 left the IX after $((t1 - t0)) ms, 192.88.99.0/24 stayed; restarted: back after $((t2 - t1)) ms"
 }
+
+# The IX announces our own prefixes back (a hijack, or a leak): the
+# speaker refuses them, so they can neither pull the anycast out of the
+# AS (eBGP wins over iBGP) nor keep 192.88.99.0/24 up without a relay.
+lab_updates_from_ix() {
+	lab_vtysh spk -c "show bgp neighbors 198.18.255.1 json" |
+	    /usr/bin/python3 -c 'import json, sys
+print(json.load(sys.stdin)["198.18.255.1"]["messageStats"]["updatesRecv"])'
+}
+lab_updates_from_ix_ge() { [ "$(lab_updates_from_ix)" -ge "$1" ]; }
+
+lab_ix_originate() {	# "" or "no": the IX (un)announces our prefixes
+	lab_vtysh ix -c 'conf t' -c "router bgp $LAB_IX_AS" \
+	    -c 'no bgp network import-check' -c 'address-family ipv4 unicast' \
+	    -c "$1 network $LAB_ANYCAST/32" -c "$1 network $LAB_TEREDO4/32" \
+	    -c 'exit-address-family' -c 'address-family ipv6 unicast' \
+	    -c "$1 network 2002::/16" -c 'exit-address-family' >/dev/null
+}
+
+st_ix_hijack() {
+	local u0 p why=""
+	u0=$(lab_updates_from_ix)
+	[ -n "$u0" ] || { echo "no eBGP session to the IX"; return 1; }
+	lab_ix_originate ""
+	lab_wait 10 lab_bgp_has ix $LAB_ANYCAST/32 ||
+	    { echo "the IX did not originate $LAB_ANYCAST/32"; lab_ix_originate no; return 1; }
+	# Both families' UPDATEs have reached the speaker: its verdict is in.
+	lab_wait 10 lab_updates_from_ix_ge $((u0 + 2)) ||
+	    why="the speaker got no UPDATE from the IX"
+	for p in "ipv4 $LAB_ANYCAST/32" "ipv4 $LAB_TEREDO4/32" "ipv6 2002::/16"; do
+		[ -z "$why" ] || break
+		lab_vtysh spk -c "show bgp ${p% *} unicast ${p#* }" |
+		    grep -q 'from 198.18.255.1 ' && why="the speaker took ${p#* } from the IX"
+	done
+	[ -n "$why" ] || [ "$(lab_fib_nh spk $LAB_ANYCAST/32)" = "198.18.0.11 198.18.0.12" ] ||
+	    why="the speaker routes $LAB_ANYCAST via $(lab_fib_nh spk $LAB_ANYCAST/32)"
+	lab_ix_originate no
+	[ -z "$why" ] || { echo "$why"; return 1; }
+	lab_wait 10 lab_ix_is "$LAB_IX_WANT" ||
+	    { echo "the IX has '$(lab_bgp_prefixes ix)' after withdrawing"; return 1; }
+	echo "the IX announced $LAB_ANYCAST/32, $LAB_TEREDO4/32, 2002::/16: the speaker refused them, anycast still via vm1+vm2"
+}
+
+# ---- traffic steps --------------------------------------------------------
 
 # Packets the kernel dropped machine-wide because a CPU's backlog was full
 # (/proc/net/softnet_stat, 2nd column).  Every netns shares that backlog
