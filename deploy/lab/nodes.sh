@@ -22,9 +22,10 @@ lab_sed() {	# template out K=V...: @K@ -> V
 	    { echo "unsubstituted in $out" >&2; return 1; }
 }
 
-# lab_frr_start node bgpd.conf: zebra then bgpd, pathspace = namespace.
+# lab_frr_start node bgpd.conf [staticd.conf]: zebra, staticd if given,
+# then bgpd, pathspace = namespace.
 lab_frr_start() {
-	local node=$1 conf=$2 n d
+	local node=$1 conf=$2 sconf=${3:-} n d
 	n=$(lab_ns "$node")
 	d=$LAB_FRR_RUN/$n
 	mkdir -p "$d" && chown frr:frr "$d" || return 1
@@ -38,6 +39,13 @@ lab_frr_start() {
 	    --log "file:$LAB_DIR/log/$node.zebra.frr.log"
 	lab_wait 10 test -S "$d/zserv.api" ||
 	    { echo "$node: zebra did not open zserv.api" >&2; return 1; }
+	if [ -n "$sconf" ]; then
+		touch "$LAB_DIR/log/$node.staticd.frr.log"
+		chown frr:frr "$sconf" "$LAB_DIR/log/$node.staticd.frr.log"
+		lab_bg "$node" staticd /usr/lib/frr/staticd -N "$n" -f "$sconf" \
+		    -P 0 -i "$d/staticd.pid" \
+		    --log "file:$LAB_DIR/log/$node.staticd.frr.log"
+	fi
 	lab_bg "$node" bgpd /usr/lib/frr/bgpd -N "$n" -f "$conf" -P 0 \
 	    -i "$d/bgpd.pid" --log "file:$LAB_DIR/log/$node.bgpd.frr.log"
 }
@@ -52,9 +60,12 @@ lab_frr_all() {
 	lab_frr_start ix "$LAB_DIR/ix/bgpd.conf" || return 1
 	lab_sed "$LAB_FRR_CONF/speaker-bgpd.conf" "$LAB_DIR/spk/bgpd.conf" \
 	    AS=$LAB_AS ROUTER_ID=198.18.0.1 VMS4=198.18.0.0/24 \
-	    VMS6=2001:db8:100::/64 EXT4=198.18.255.1 EXT_AS=$LAB_IX_AS ||
+	    VMS6=2001:db8:100::/64 EXT4=198.18.255.1 EXT_AS=$LAB_IX_AS \
+	    OWN4=$LAB_OWN4 || return 1
+	lab_sed "$LAB_FRR_CONF/speaker-staticd.conf" "$LAB_DIR/spk/staticd.conf" \
+	    OWN4=$LAB_OWN4 || return 1
+	lab_frr_start spk "$LAB_DIR/spk/bgpd.conf" "$LAB_DIR/spk/staticd.conf" ||
 	    return 1
-	lab_frr_start spk "$LAB_DIR/spk/bgpd.conf" || return 1
 	for i in $LAB_VMS; do
 		role=${LAB_ROLE[$i]}
 		set -- AS=$LAB_AS ROUTER_ID=198.18.0.1$i SPEAKER4=198.18.0.1 \

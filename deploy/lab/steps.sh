@@ -48,18 +48,71 @@ lab_fib_is() {	# node prefix family count
 	[ "$(lab_fib_count "$1" "$2" "$3")" -eq "$4" ]
 }
 
-# What the whole lab must show once converged: prefix, family, paths.
+# What the whole lab must show once converged: prefix, family, paths in
+# the speaker's FIB.  The IX reaches each of them through a BGP route of
+# its own (the speaker's aggregates: LAB_IX_WANT).
 LAB_EXPECT="192.88.99.1/32,-4,2 198.18.1.11/32,-4,1 198.18.1.12/32,-4,1
-192.88.99.3/32,-4,1 192.88.99.4/32,-4,1 198.18.2.5/32,-4,1
+192.88.99.3/32,-4,1 192.88.99.4/32,-4,1 $LAB_TEREDO4/32,-4,1
 2002::/16,-6,2 2001::/32,-6,1"
+
+# Everything the IX peer may learn from the relay AS, and nothing else:
+# what real peers accept (no IPv4 longer than /24, no IPv6 longer than /48).
+LAB_IX_WANT="192.88.99.0/24 $LAB_OWN4 2002::/16 2001::/32"
+
+lab_ix_reaches() {	# prefix family: the IX has a BGP route covering it
+	lab_exec ix ip "$2" route show match "$1" proto bgp 2>/dev/null | grep -q .
+}
 
 lab_converged() {
 	local e p f n
 	for e in $LAB_EXPECT; do
 		IFS=, read -r p f n <<<"$e"
 		lab_fib_is spk "$p" "$f" "$n" || return 1
-		lab_fib_is ix "$p" "$f" 1 || return 1
+		lab_ix_reaches "$p" "$f" || return 1
 	done
+}
+
+lab_sorted() { tr ' ' '\n' | grep . | LC_ALL=C sort | paste -sd ' '; }
+
+# Every prefix in a node's IPv4 and IPv6 BGP tables, sorted, one line.
+lab_bgp_prefixes() {	# node
+	local afi
+	for afi in ipv4 ipv6; do
+		lab_vtysh "$1" -c "show bgp $afi unicast json"
+	done | /usr/bin/python3 -c '
+import json, sys
+s, i, dec = sys.stdin.read(), 0, json.JSONDecoder()
+while True:
+    while i < len(s) and s[i].isspace():
+        i += 1
+    if i >= len(s):
+        break
+    d, i = dec.raw_decode(s, i)
+    for p in d.get("routes", {}):
+        print(p)' | lab_sorted
+}
+
+lab_ix_is() {	# "prefixes": exactly these in the IX's BGP tables
+	[ "$(lab_bgp_prefixes ix)" = "$(echo "$1" | lab_sorted)" ]
+}
+
+lab_bgp_has() {	# node prefix: in the node's BGP table (either family)
+	lab_bgp_prefixes "$1" | tr ' ' '\n' | grep -qx "$2"
+}
+
+lab_bgp_lacks() {	# node prefix...: none of them in the node's BGP tables
+	local have p
+	have=$(lab_bgp_prefixes "$1"); shift
+	for p in "$@"; do
+		echo "$have" | tr ' ' '\n' | grep -qx "$p" && return 1
+	done
+	return 0
+}
+
+# Prefixes of a set longer than /24 (IPv4) or /48 (IPv6).
+lab_too_long() {
+	tr ' ' '\n' | awk -F/ 'NF == 2 && (($1 ~ /:/ && $2 > 48) || ($1 !~ /:/ && $2 > 24))' |
+	    paste -sd ' '
 }
 
 lab_bgp_paths() {	# node afi prefix: number of paths in bgpd
@@ -123,10 +176,10 @@ st_converge() {
 	}
 	lab_wait 30 test -n "$(lab_teredo_addr)" ||
 	    { echo "miredo client did not qualify"; return 1; }
-	echo "8 prefixes on spk and ix (ECMP 2+2), Teredo client $(lab_teredo_addr)"
+	echo "8 prefixes on spk (ECMP 2+2), all reachable from ix, Teredo client $(lab_teredo_addr)"
 }
 
-# ---- traffic steps --------------------------------------------------------
+# ---- the speaker's BGP table ----------------------------------------------
 
 st_bgp_table() {
 	local afi
@@ -134,16 +187,151 @@ st_bgp_table() {
 		lab_vtysh spk -c "show bgp $afi unicast" |
 		    sed -n '/Network/,$p' | grep -v '^$' | sed 's/^/      /' >&3
 	done
-	# The speaker originates nothing: every relay prefix is an iBGP path
-	# from a VM; ix sees them from AS LAB_AS.
-	lab_vtysh spk -c "show bgp ipv4 unicast" -c "show bgp ipv6 unicast" |
-	    grep -E '^ *\*[>=]? ' | grep -vE '^ *\*[>=]?i' &&
-	    { echo "the speaker has paths of its own"; return 1; }
-	lab_vtysh ix -c "show bgp ipv4 unicast $LAB_ANYCAST/32" | grep -q "^  $LAB_AS\$" ||
-	    lab_vtysh ix -c "show bgp ipv4 unicast $LAB_ANYCAST/32" | grep -qw "$LAB_AS" ||
-	    { echo "ix does not see $LAB_ANYCAST from AS $LAB_AS"; return 1; }
-	echo "speaker: $(lab_bgp_paths spk ipv4 $LAB_ANYCAST/32) iBGP paths to $LAB_ANYCAST, $(lab_bgp_paths spk ipv6 2002::/16) to 2002::/16, none of its own; ix: AS path $LAB_AS"
+	# The speaker originates its two aggregates and nothing else: every
+	# relay prefix is an iBGP path from a VM.
+	local own
+	own=$(lab_vtysh spk -c "show bgp ipv4 unicast" -c "show bgp ipv6 unicast" |
+	    grep -E '^ *\*[>=]? ' | grep -vE '^ *\*[>=]?i' |
+	    sed -E 's/^ *\*[>=]? +([0-9a-f.:]+\/[0-9]+).*/\1/' | lab_sorted)
+	[ "$own" = "$(echo "192.88.99.0/24 $LAB_OWN4" | lab_sorted)" ] ||
+	    { echo "the speaker's own paths: '$own', want 192.88.99.0/24 $LAB_OWN4"; return 1; }
+	lab_vtysh ix -c "show bgp ipv4 unicast 192.88.99.0/24" | grep -qw "$LAB_AS" ||
+	    { echo "ix does not see 192.88.99.0/24 from AS $LAB_AS"; return 1; }
+	echo "speaker: $(lab_bgp_paths spk ipv4 $LAB_ANYCAST/32) iBGP paths to $LAB_ANYCAST, $(lab_bgp_paths spk ipv6 2002::/16) to 2002::/16, aggregates 192.88.99.0/24 and $LAB_OWN4; ix: AS path $LAB_AS"
 }
+
+# ---- what the IX peer sees (docs/speaker.md) ------------------------------
+
+# Exactly LAB_IX_WANT, no /32: the VMs' /32s stay inside the AS.
+st_ix_table() {
+	local got
+	lab_wait 10 lab_ix_is "$LAB_IX_WANT"
+	got=$(lab_bgp_prefixes ix)
+	lab_vtysh ix -c "show bgp ipv4 unicast" -c "show bgp ipv6 unicast" |
+	    grep -E '^ *\*' | sed 's/^/      ix: /' >&3
+	[ -z "$(echo "$got" | lab_too_long)" ] ||
+	    { echo "the IX learned $(echo "$got" | lab_too_long): longer than real peers accept"; return 1; }
+	[ "$got" = "$(echo "$LAB_IX_WANT" | lab_sorted)" ] ||
+	    { echo "the IX learned '$got', want '$(echo "$LAB_IX_WANT" | lab_sorted)'"; return 1; }
+	# What the /24 draws in beyond the /32s is dropped at the speaker, not
+	# looped between it and a 4->6 VM (the two ip rules, docs/speaker.md).
+	lab_exec spk ip route get 192.88.99.200 >/dev/null 2>&1 &&
+	    { echo "the speaker forwards 192.88.99.200: $(lab_exec spk ip route get 192.88.99.200)"; return 1; }
+	lab_exec spk ip route get 192.88.99.3 | grep -q 'via 198.18.0.13 ' ||
+	    { echo "the speaker does not route 192.88.99.3 to vm3"; return 1; }
+	echo "the IX peer learned $(echo "$got" | wc -w) prefixes: $got; no /32"
+}
+
+# Both 4->6 relays die (by PID, as the lab records them): 192.88.99.0/24
+# leaves the IX although the 6->4 VMs still announce their 192.88.99.X/32
+# inside; the rest stays.
+st_ix_anycast_down() {
+	local t0 t1 i rest
+	t0=$(lab_now_ms)
+	lab_stop vm1 relay4to6
+	lab_stop vm2 relay4to6
+	rest=${LAB_IX_WANT/192.88.99.0\/24/}
+	lab_wait 15 lab_ix_is "$rest" ||
+	    { echo "the IX has '$(lab_bgp_prefixes ix)', want '$(echo "$rest" | lab_sorted)'"; return 1; }
+	t1=$(lab_now_ms)
+	# The /24 left because the speaker lost 192.88.99.1/32 (already
+	# gone from its BGP table); the IX's FIB follows its BGP table.
+	lab_bgp_has spk $LAB_ANYCAST/32 &&
+	    { echo "the speaker still has $LAB_ANYCAST/32"; return 1; }
+	lab_wait 5 sh -c "! ip -n $(lab_ns ix) route show match $LAB_ANYCAST proto bgp | grep -q ." ||
+	    { echo "the IX still routes $LAB_ANYCAST"; return 1; }
+	for i in 3 4; do
+		lab_bgp_has spk 192.88.99.$i/32 ||
+		    { echo "vm$i's 192.88.99.$i/32 left the speaker"; return 1; }
+	done
+	echo "both relay4to6 killed: 192.88.99.0/24 left the IX after $((t1 - t0)) ms; the speaker still has 192.88.99.3/32 and .4/32 from the 6->4 VMs"
+}
+
+# One comes back: the /24 returns.  The second comes back whatever the
+# first showed, so that a failure here does not break the later steps.
+st_ix_anycast_up() {
+	local t0 t1 ok=0
+	t0=$(lab_now_ms)
+	lab_relay_start 1 || return 1
+	lab_wait 15 lab_ix_is "$LAB_IX_WANT" && ok=1
+	t1=$(lab_now_ms)
+	lab_relay_start 2 || return 1
+	[ $ok = 1 ] || { echo "the IX has '$(lab_bgp_prefixes ix)'"; return 1; }
+	lab_wait 15 lab_fib_is spk $LAB_ANYCAST/32 -4 2 ||
+	    { echo "speaker has $(lab_fib_nh spk $LAB_ANYCAST/32 -4) for $LAB_ANYCAST"; return 1; }
+	echo "vm1's relay4to6 back: 192.88.99.0/24 at the IX again after $((t1 - t0)) ms; vm2's too: ECMP 2"
+}
+
+# Both 6->4 relays die: 2002::/16 leaves the IX, 192.88.99.0/24 stays (a
+# 4->6 VM still announces 192.88.99.1/32); then both come back.
+st_ix_6to4_cycle() {
+	local t0 t1 t2 rest why=""
+	t0=$(lab_now_ms)
+	lab_stop vm3 relay6to4
+	lab_stop vm4 relay6to4
+	rest=${LAB_IX_WANT/2002::\/16/}
+	lab_wait 15 lab_ix_is "$rest" ||
+	    why="the IX has '$(lab_bgp_prefixes ix)', want '$(echo "$rest" | lab_sorted)'"
+	t1=$(lab_now_ms)
+	[ -n "$why" ] || lab_wait 5 lab_bgp_lacks spk 192.88.99.3/32 192.88.99.4/32 ||
+	    why="a dead 6->4 VM's /32 is still at the speaker"
+	[ -n "$why" ] || lab_bgp_has ix 192.88.99.0/24 ||
+	    why="192.88.99.0/24 left the IX with the 6->4 VMs"
+	# Back in any case, so that a failure here does not break later steps.
+	lab_relay_start 3 || return 1
+	lab_relay_start 4 || return 1
+	[ -z "$why" ] || { echo "$why"; return 1; }
+	lab_wait 15 lab_ix_is "$LAB_IX_WANT" ||
+	    { echo "the IX has '$(lab_bgp_prefixes ix)'"; return 1; }
+	t2=$(lab_now_ms)
+	lab_wait 15 lab_fib_is spk 2002::/16 -6 2 ||
+	    { echo "speaker has $(lab_fib_nh spk 2002::/16 -6) for 2002::/16"; return 1; }
+	echo "both relay6to4 killed: 2002::/16 left the IX after $((t1 - t0)) ms, 192.88.99.0/24 stayed; restarted: back after $((t2 - t1)) ms"
+}
+
+# The IX announces our own prefixes back (a hijack, or a leak): the
+# speaker refuses them, so they can neither pull the anycast out of the
+# AS (eBGP wins over iBGP) nor keep 192.88.99.0/24 up without a relay.
+lab_updates_from_ix() {
+	lab_vtysh spk -c "show bgp neighbors 198.18.255.1 json" |
+	    /usr/bin/python3 -c 'import json, sys
+print(json.load(sys.stdin)["198.18.255.1"]["messageStats"]["updatesRecv"])'
+}
+lab_updates_from_ix_ge() { [ "$(lab_updates_from_ix)" -ge "$1" ]; }
+
+lab_ix_originate() {	# "" or "no": the IX (un)announces our prefixes
+	lab_vtysh ix -c 'conf t' -c "router bgp $LAB_IX_AS" \
+	    -c 'no bgp network import-check' -c 'address-family ipv4 unicast' \
+	    -c "$1 network $LAB_ANYCAST/32" -c "$1 network $LAB_TEREDO4/32" \
+	    -c 'exit-address-family' -c 'address-family ipv6 unicast' \
+	    -c "$1 network 2002::/16" -c 'exit-address-family' >/dev/null
+}
+
+st_ix_hijack() {
+	local u0 p why=""
+	u0=$(lab_updates_from_ix)
+	[ -n "$u0" ] || { echo "no eBGP session to the IX"; return 1; }
+	lab_ix_originate ""
+	lab_wait 10 lab_bgp_has ix $LAB_ANYCAST/32 ||
+	    { echo "the IX did not originate $LAB_ANYCAST/32"; lab_ix_originate no; return 1; }
+	# Both families' UPDATEs have reached the speaker: its verdict is in.
+	lab_wait 10 lab_updates_from_ix_ge $((u0 + 2)) ||
+	    why="the speaker got no UPDATE from the IX"
+	for p in "ipv4 $LAB_ANYCAST/32" "ipv4 $LAB_TEREDO4/32" "ipv6 2002::/16"; do
+		[ -z "$why" ] || break
+		lab_vtysh spk -c "show bgp ${p% *} unicast ${p#* }" |
+		    grep -q 'from 198.18.255.1 ' && why="the speaker took ${p#* } from the IX"
+	done
+	[ -n "$why" ] || [ "$(lab_fib_nh spk $LAB_ANYCAST/32)" = "198.18.0.11 198.18.0.12" ] ||
+	    why="the speaker routes $LAB_ANYCAST via $(lab_fib_nh spk $LAB_ANYCAST/32)"
+	lab_ix_originate no
+	[ -z "$why" ] || { echo "$why"; return 1; }
+	lab_wait 10 lab_ix_is "$LAB_IX_WANT" ||
+	    { echo "the IX has '$(lab_bgp_prefixes ix)' after withdrawing"; return 1; }
+	echo "the IX announced $LAB_ANYCAST/32, $LAB_TEREDO4/32, 2002::/16: the speaker refused them, anycast still via vm1+vm2"
+}
+
+# ---- traffic steps --------------------------------------------------------
 
 # Packets the kernel dropped machine-wide because a CPU's backlog was full
 # (/proc/net/softnet_stat, 2nd column).  Every netns shares that backlog
@@ -381,6 +569,11 @@ lab_main() {
 	LAB_CONVERGE_MS=$(( $(lab_now_ms) - tc ))
 	[ "$cmd" = up ] && return 0
 	step "speaker's BGP table (relay prefixes, paths)" st_bgp_table
+	step "IX peer: the aggregates only, no /32" st_ix_table
+	step "IX: kill both relay4to6, 192.88.99.0/24 leaves" st_ix_anycast_down
+	step "IX: relay4to6 back, 192.88.99.0/24 returns" st_ix_anycast_up
+	step "IX: kill both relay6to4, 2002::/16 leaves" st_ix_6to4_cycle
+	step "IX announces our prefixes back: refused" st_ix_hijack
 	step "ping 6to4 site -> native (via relay4to6)" st_ping site $LAB_V6
 	step "ping native -> 6to4 site (via relay6to4)" st_ping v6 $LAB_SITE6
 	step "TCP 6to4 site -> native" st_tcp site $LAB_V6 16M

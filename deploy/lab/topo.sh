@@ -6,21 +6,27 @@
 #   (6to4)    │                              ┌── v6    native host ::6
 #   tcli─tnat─┤ br4 203.0.113.0/24           ├── tsrv  Teredo server ::10
 #   (miredo)  │  tsrv .10/.11 (miredo-server)│
-#             └──────────── ix ──────────────┘  IX peer, AS 64496, FRR
-#                            │ 198.18.255.0/30, 2001:db8:ff::/64 (eBGP)
+#             └──────────── ix ──────────────┘  IX peer, AS 64496, FRR:
+#                            │ learns 192.88.99.0/24, 198.18.1.0/24,
+#                            │ 2002::/16, 2001::/32 and no /32 (eBGP)
+#                            │ 198.18.255.0/30, 2001:db8:ff::/64
 #                           spk  eBGP speaker of AS 55374 (FRR): default
-#                            │   routes to ix, ECMP to the VMs, iBGP
+#                            │   routes to ix, ECMP to the VMs, iBGP,
+#                            │   the aggregates (docs/speaker.md)
 #                  br0 198.18.0.0/24, 2001:db8:100::/64 (iBGP listen)
 #        ┌─────────┬─────────┼─────────┬─────────┐
 #       vm1       vm2       vm3       vm4       vm5     relay VMs: zebra,
 #     relay4to6 relay4to6 relay6to4 relay6to4 teredod   bgpd, 1 relay,
-#     192.88.99.1 (anycast) .99.3     .99.4   198.18.2.5  bgpglue
+#     192.88.99.1 (anycast) .99.3     .99.4   198.18.1.5  bgpglue
 #     + 198.18.1.11/.12     + 2002::/16 each  + 2001::/32
 #
 # The VMs send everything they originate (decapsulated IPv6, encapsulated
 # IPv4, Teredo UDP) to the speaker by default route; the speaker sends it
-# to ix.  ix learns every relay prefix only by eBGP from the speaker, so
-# nothing reaches a relay that BGP does not currently announce.
+# to ix.  ix learns the relay prefixes only by eBGP from the speaker, so
+# nothing reaches a relay that BGP does not currently announce: the
+# speaker announces 192.88.99.0/24 only while a 4->6 VM announces
+# 192.88.99.1/32, and 198.18.1.0/24 (the operator's own aggregate, which
+# holds the unicast equivalents and the Teredo bind address).
 
 LAB_AS=55374
 LAB_IX_AS=64496
@@ -28,7 +34,8 @@ LAB_SITE4=198.51.100.7
 LAB_SITE6=2002:c633:6407::1
 LAB_V6=2001:db8:6::6
 LAB_ANYCAST=192.88.99.1
-LAB_TEREDO4=198.18.2.5
+LAB_TEREDO4=198.18.1.5
+LAB_OWN4=198.18.1.0/24
 LAB_TSRV=203.0.113.10
 LAB_VMS="1 2 3 4 5"
 declare -A LAB_ROLE=([1]=relay4to6 [2]=relay4to6 [3]=relay6to4 \
@@ -92,6 +99,11 @@ lab_topo_addresses() {
 	lab_exec spk ip -6 addr add 2001:db8:100::1/64 dev br0 nodad
 	lab_exec spk sysctl -qw net.ipv4.fib_multipath_hash_policy=1 \
 	    net.ipv6.fib_multipath_hash_policy=1
+	# The speaker's 192.88.99.0/24 static route is for BGP only: the
+	# kernel routes the /32s, drops the rest (deploy/frr/speaker-staticd.conf).
+	lab_exec spk ip rule add to 192.88.99.0/24 lookup main \
+	    suppress_prefixlength 24 pref 1000
+	lab_exec spk ip rule add to 192.88.99.0/24 blackhole pref 1001
 	for i in $LAB_VMS; do
 		lab_exec vm$i ip addr add 198.18.0.1$i/24 dev eth0
 		lab_exec vm$i ip -6 addr add 2001:db8:100::1$i/64 dev eth0 nodad

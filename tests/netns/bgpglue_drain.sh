@@ -4,8 +4,8 @@
 #      GRACEFUL_SHUTDOWN community and local-preference 0 (from the shipped
 #      route-maps), leaves the FIB's ECMP set, and is withdrawn after the
 #      drain time; `undrain` brings it back;
-#      when every VM drains, the eBGP peer gets the prefix with the
-#      community (RFC 8326: the receiver lowers its preference);
+#      when every VM drains, the last path stays usable at the speaker and
+#      the eBGP peer keeps 192.88.99.0/24 (never a /32);
 #   2. a drain file with an expiry drains, and the expiry undrains;
 #   3. zebra killed, then the relay fails: the path still leaves the
 #      speaker (ZebraLostCommand shuts the iBGP sessions); zebra returns:
@@ -79,16 +79,21 @@ pass "drained: vm1's path withdrawn after ${dt} ms (DrainTimeMs $LAB_DRAIN_MS)"
 st=$(lab_ctl "${LAB_GLUE_CTL[1]}" status)
 echo "$st" | grep -q '^announce *drained$' || fail "status: $(echo "$st" | grep announce)"
 echo "$st" | grep -q '^reason *drain time elapsed' || fail "reason not shown"
-# Last VM draining too: its path is the best one, community and all, and
-# the speaker passes it on to its eBGP peer.
-ext_show() { lab_vtysh r64 -c "show bgp ipv4 unicast $ANY"; }
-wait_until 10 sh -c "vtysh -N $(ns_name r64) -c 'show bgp ipv4 unicast $ANY' 2>/dev/null | grep -q '65001'" ||
-    fail "eBGP peer did not get $ANY from the speaker"
-ext_show | grep -q 'Community' && fail "eBGP peer sees a community before the drain"
+# Last VM draining too: its path is still the best one, community and all.
+# The eBGP peer gets no /32 (deploy/frr/speaker-bgpd.conf, docs/speaker.md):
+# it keeps the speaker's 192.88.99.0/24 while a VM announces 192.88.99.1/32,
+# draining or not.
+AGG=192.88.99.0/24
+ext_show() { lab_vtysh r64 -c "show bgp ipv4 unicast $AGG"; }
+wait_until 10 sh -c "vtysh -N $(ns_name r64) -c 'show bgp ipv4 unicast $AGG' 2>/dev/null | grep -q '65001'" ||
+    fail "eBGP peer did not get $AGG from the speaker"
 lab_ctl "${LAB_GLUE_CTL[2]}" drain >/dev/null || fail "relayctl drain vm2"
-wait_until 5 sh -c "vtysh -N $(ns_name r64) -c 'show bgp ipv4 unicast $ANY' 2>/dev/null | grep -q 'Community: graceful-shutdown'" ||
-    fail "eBGP peer: no GRACEFUL_SHUTDOWN: $(ext_show)"
-pass "last VM draining: the eBGP peer gets $ANY with GRACEFUL_SHUTDOWN"
+wait_until 5 sh -c "[ \"\$($(declare -f spk_path lab_vtysh ns_name); NS_PFX=$NS_PFX ANY=$ANY spk_path 198.18.0.12)\" = 'present lp=0 comm=graceful-shutdown' ]" ||
+    fail "last draining path at the speaker: $(spk_path 198.18.0.12)"
+ext_show | grep -q '65001' || fail "eBGP peer lost $AGG while a VM still announces $ANY: $(ext_show)"
+lab_vtysh r64 -c "show bgp ipv4 unicast json" | grep -q '/32"' &&
+    fail "eBGP peer got a /32: $(lab_vtysh r64 -c 'show bgp ipv4 unicast')"
+pass "last VM draining: its path stays (lp 0, GRACEFUL_SHUTDOWN); the eBGP peer keeps $AGG, no /32"
 lab_ctl "${LAB_GLUE_CTL[2]}" undrain >/dev/null || fail "relayctl undrain vm2"
 lab_ctl "${LAB_GLUE_CTL[1]}" undrain >/dev/null || fail "relayctl undrain"
 wait_until 10 lab_fib_has $ANY "$BOTH" || fail "undrain: path did not return"

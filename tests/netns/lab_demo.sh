@@ -2,8 +2,10 @@
 # The demo's own checks (`sudo make demo`, deploy/lab/lab.sh) in make check:
 # the whole design (IX peer, speaker, 5 relay VMs with FRR, relays and
 # bgpglue, 6to4 site, Miredo client behind NAT, miredo-server) comes up,
-# converges, carries ping and TCP on every path, survives a relay kill
-# and a drain, and shows its counters.  Any failed step fails this test.
+# converges, shows the IX peer exactly the speaker's aggregates (no /32,
+# 192.88.99.0/24 only while a relay4to6 lives: docs/speaker.md), carries
+# ping and TCP on every path, survives a relay kill and a drain, and shows
+# its counters.  Any failed step fails this test.
 # Its own namespace prefix (jflab<pid>) keeps it away from a lab the user
 # left up with KEEP=1; afterwards none of its namespaces may remain.
 set -u
