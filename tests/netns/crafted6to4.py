@@ -511,6 +511,30 @@ def run_6to4(r64, gen, v6, macs):
                      UDP() / Raw(b"rh0")], "drop_rh0")
 
 
+def driver_burst(r46, r64, macs):
+    """The driver path carries a burst.  The cases above may all have
+    gone the kernel path on a slow machine: one packet per family per
+    second is the next hop's kick, and a loaded run can space the cases
+    a second apart.  Twenty packets sent back to back hold at most a
+    kick or two."""
+    payload = UDP(sport=4000, dport=5000) / Raw(b"b" * 64)
+    to46 = Ether(src=macs["gen"], dst=macs["rly4"]) / \
+        IP(src=SITE4, dst=ANY4, proto=41) / IPv6(src=SITE6, dst=NATIVE_DST) / payload
+    to64 = Ether(src=macs["v6"], dst=macs["rly6"]) / \
+        IPv6(src=NATIVE_SRC, dst=SITE6) / payload
+    for r, frame in ((r46, bytes(to46)), (r64, bytes(to64))):
+        before = stats(r.ctl, b"status\n").get("output_sent", 0)
+        for _ in range(20):
+            r.tx.send(frame)
+        end = time.time() + 10
+        sent = 0
+        while time.time() < end and sent < 18:
+            sent = stats(r.ctl, b"status\n").get("output_sent", 0) - before
+            time.sleep(0.05)
+        check("%s: a burst of 20 leaves by the driver (%d did)" % (r.name, sent),
+              sent >= 18)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for a in ("v6ns", "gen-if", "v6-if", "gen-mac", "v6-mac", "rly4-mac",
@@ -533,6 +557,7 @@ def main():
     run_4to6(r46, gen, v6, macs)
     run_6to4(r64, gen, v6, macs)
     if OUTPUT == "packet":
+        driver_burst(r46, r64, macs)
         for r in (r46, r64):
             print("%s: relayed cases by the driver %d, by the kernel path %d"
                   % (r.name, r.paths["driver"], r.paths["kernel"]))
