@@ -181,8 +181,7 @@ sixtofour_subnets_check(const char *file,
 
 	for (i = 0; i < subnets->n; i++)
 		if (subnets->p[i].af != AF_INET || subnets->p[i].len > 30)
-			return conf_fail(err, errlen, file,
-			    SIXTOFOUR_LOCAL_SUBNET_KEY, i + 1,
-			    "expected an IPv4 subnet of /30 or shorter");
+			return conf_fail(err, errlen, file, "LocalSubnet",
+			    i + 1, "expected an IPv4 subnet of /30 or shorter");
 	return 0;
 }

@@ -77,9 +77,9 @@ size_t	sixtofour_subnet_bcasts(const struct conf_prefix *subnets, size_t n,
  * its help text, and the check of its values after conf_load(): each an
  * IPv4 subnet of /30 or shorter (a /31 or /32 has no broadcast address,
  * RFC 3021).  0, or -1 with "file:line: LocalSubnet: why" in err, line
- * of the offending value.
+ * of the offending value.  (Each key table still spells "LocalSubnet"
+ * out: tests/config/man.sh finds the keys by that spelling.)
  */
-#define SIXTOFOUR_LOCAL_SUBNET_KEY	"LocalSubnet"
 #define SIXTOFOUR_LOCAL_SUBNET_HELP \
 	"IPv4 subnets of the relay; their broadcast address is refused"
 int	sixtofour_subnets_check(const char *file,

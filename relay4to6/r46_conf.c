@@ -44,7 +44,7 @@ const struct conf_key r46_conf_keys[] = {
 	    "source of ICMPv6 errors (::: 2002:c058:6301::1)"),
 	K("Bogon100_64", CONF_BOOL, bogon100_64, "no", 0, 0, 0,
 	    "also refuse 100.64.0.0/10 (RFC 6598) as a 6to4 address"),
-	K(SIXTOFOUR_LOCAL_SUBNET_KEY, CONF_PREFIX_LIST, subnets, NULL, 0, 0, 0,
+	K("LocalSubnet", CONF_PREFIX_LIST, subnets, NULL, 0, 0, 0,
 	    SIXTOFOUR_LOCAL_SUBNET_HELP),
 	K("MTU", CONF_U32, mtu, "1500", 0, 1280, 65535, "TUN MTU"),
 	K("TxQueueLen", CONF_U32, txqueuelen, "10000", 0, 1, 1000000,

@@ -34,7 +34,7 @@ const struct conf_key td_conf_keys[] = {
 	    "Teredo link MTU; larger native packets get Packet Too Big"),
 	K("NativeAddress", CONF_IPV6, native_address, "::", 0, 0, 0,
 	    "source of ICMPv6 errors (:: = send none)"),
-	K(SIXTOFOUR_LOCAL_SUBNET_KEY, CONF_PREFIX_LIST, local_subnets, NULL, 0,
+	K("LocalSubnet", CONF_PREFIX_LIST, local_subnets, NULL, 0,
 	    0, 0, SIXTOFOUR_LOCAL_SUBNET_HELP " as a Teredo client or server"),
 	K("PeerCapacity", CONF_U32, peer_capacity, "1048576", 0, 16,
 	    1u << 26, "peer entries, preallocated (64 bytes each)"),
