@@ -172,3 +172,16 @@ sixtofour_subnet_bcasts(const struct conf_prefix *subnets, size_t n,
 	}
 	return k;
 }
+
+int
+sixtofour_subnets_check(const char *file,
+    const struct conf_prefix_list *subnets, char *err, size_t errlen)
+{
+	size_t	i;
+
+	for (i = 0; i < subnets->n; i++)
+		if (subnets->p[i].af != AF_INET || subnets->p[i].len > 30)
+			return conf_fail(err, errlen, file, "LocalSubnet",
+			    i + 1, "expected an IPv4 subnet of /30 or shorter");
+	return 0;
+}

@@ -2,6 +2,8 @@
  * sixtofour: the 6to4 address mapping (RFC 3056 2: 2002:V4ADDR::/48) and
  * the address sanity tables a 6to4 relay applies (RFC 3964 5.3.1 and
  * 5.3.2, RFC 3068 / RFC 7526 anycast prefix, RFC 6324 loop checks).
+ * teredod applies the same IPv4 tables and LocalSubnet broadcasts to
+ * Teredo addresses (RFC 4380 5.4.1).
  * Pure functions over network-order addresses; no state.
  */
 #ifndef JF_SIXTOFOUR_H
@@ -69,5 +71,18 @@ int	sixtofour_v4_listed(const struct in_addr *set, size_t n,
  */
 size_t	sixtofour_subnet_bcasts(const struct conf_prefix *subnets, size_t n,
 	    struct in_addr *bcast, size_t max);
+
+/*
+ * The LocalSubnet key every relay has (relay4to6, relay6to4, teredod):
+ * its help text, and the check of its values after conf_load(): each an
+ * IPv4 subnet of /30 or shorter (a /31 or /32 has no broadcast address,
+ * RFC 3021).  0, or -1 with "file:line: LocalSubnet: why" in err, line
+ * of the offending value.  (Each key table still spells "LocalSubnet"
+ * out: tests/config/man.sh finds the keys by that spelling.)
+ */
+#define SIXTOFOUR_LOCAL_SUBNET_HELP \
+	"IPv4 subnets of the relay; their broadcast address is refused"
+int	sixtofour_subnets_check(const char *file,
+	    const struct conf_prefix_list *subnets, char *err, size_t errlen);
 
 #endif /* JF_SIXTOFOUR_H */

@@ -45,7 +45,7 @@ const struct conf_key r46_conf_keys[] = {
 	K("Bogon100_64", CONF_BOOL, bogon100_64, "no", 0, 0, 0,
 	    "also refuse 100.64.0.0/10 (RFC 6598) as a 6to4 address"),
 	K("LocalSubnet", CONF_PREFIX_LIST, subnets, NULL, 0, 0, 0,
-	    "IPv4 subnets of the relay; their broadcast address is refused"),
+	    SIXTOFOUR_LOCAL_SUBNET_HELP),
 	K("MTU", CONF_U32, mtu, "1500", 0, 1280, 65535, "TUN MTU"),
 	K("TxQueueLen", CONF_U32, txqueuelen, "10000", 0, 1, 1000000,
 	    "TUN transmit queue length"),
@@ -90,7 +90,6 @@ int
 r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 {
 	const struct r46_conf	*c = cfg;
-	size_t			 i;
 
 	if (sixtofour_v4_bogon_noanycast(c->anycast, 0))
 		return r46_conf_fail(file, "AnycastAddress", err, errlen,
@@ -105,10 +104,8 @@ r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 	if (c->frag_max_bytes / c->frag_max_datagrams < FRAG4_MIN_SLOT)
 		return r46_conf_fail(file, "FragMaxBytes", err, errlen,
 		    "less than 1500 bytes per datagram (FragMaxDatagrams)");
-	for (i = 0; i < c->subnets.n; i++)
-		if (c->subnets.p[i].af != AF_INET || c->subnets.p[i].len > 30)
-			return r46_conf_fail(file, "LocalSubnet", err, errlen,
-			    "expected an IPv4 subnet of /30 or shorter");
+	if (sixtofour_subnets_check(file, &c->subnets, err, errlen) == -1)
+		return -1;
 	if (c->input == R46_INPUT_PACKET && c->input_if[0] == '\0')
 		return r46_conf_fail(file, "Input", err, errlen,
 		    "packet needs InputInterface");

@@ -45,7 +45,7 @@ const struct conf_key r64_conf_keys[] = {
 	K("Bogon100_64", CONF_BOOL, bogon100_64, "no", 0, 0, 0,
 	    "also refuse 100.64.0.0/10 (RFC 6598) as a 6to4 address"),
 	K("LocalSubnet", CONF_PREFIX_LIST, subnets, NULL, 0, 0, 0,
-	    "IPv4 subnets of the relay; their broadcast address is refused"),
+	    SIXTOFOUR_LOCAL_SUBNET_HELP),
 	K("MTU", CONF_U32, mtu, "1480", 0, 1280, 65515,
 	    "tunnel MTU: larger IPv6 packets get Packet Too Big"),
 	K("TTL", CONF_U32, ttl, "64", 0, 1, 255, "outer IPv4 TTL"),
@@ -100,10 +100,8 @@ r64_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 		    c->relay_addrs.p[i].len != 32)
 			return r64_conf_fail(file, "RelayAddress", err, errlen,
 			    "expected an IPv4 address/32");
-	for (i = 0; i < c->subnets.n; i++)
-		if (c->subnets.p[i].af != AF_INET || c->subnets.p[i].len > 30)
-			return r64_conf_fail(file, "LocalSubnet", err, errlen,
-			    "expected an IPv4 subnet of /30 or shorter");
+	if (sixtofour_subnets_check(file, &c->subnets, err, errlen) == -1)
+		return -1;
 	if (c->input == R64_INPUT_PACKET && c->input_if[0] == '\0')
 		return r64_conf_fail(file, "Input", err, errlen,
 		    "packet needs InputInterface");

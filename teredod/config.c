@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "peers.h"
+#include "sixtofour.h"
 #include "td_limits.h"
 
 #define K(name, type, field, dflt, req, mn, mx, help) \
@@ -33,6 +34,8 @@ const struct conf_key td_conf_keys[] = {
 	    "Teredo link MTU; larger native packets get Packet Too Big"),
 	K("NativeAddress", CONF_IPV6, native_address, "::", 0, 0, 0,
 	    "source of ICMPv6 errors (:: = send none)"),
+	K("LocalSubnet", CONF_PREFIX_LIST, local_subnets, NULL, 0,
+	    0, 0, SIXTOFOUR_LOCAL_SUBNET_HELP " as a Teredo client or server"),
 	K("PeerCapacity", CONF_U32, peer_capacity, "1048576", 0, 16,
 	    1u << 26, "peer entries, preallocated (64 bytes each)"),
 	K("QueueBytesPerPeer", CONF_U32, queue_bytes_per_peer, "4096", 0,
@@ -196,7 +199,8 @@ td_config_check(const char *file, void *cfgp, char *err, size_t errlen)
 		    "must be one address of this host (packets to clients "
 		    "leave from it)");
 	}
-	if (td_config_check_io(file, c, err, errlen) == -1)
+	if (sixtofour_subnets_check(file, &c->local_subnets, err, errlen) ==
+	    -1 || td_config_check_io(file, c, err, errlen) == -1)
 		return -1;
 	td_limits_from_config(c, &l);
 	need = peers_memory(&l);

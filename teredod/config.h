@@ -25,6 +25,7 @@ struct td_config {
 	char		interface_name[CONF_STR_MAX];
 	uint32_t	mtu;
 	struct in6_addr	native_address;
+	struct conf_prefix_list local_subnets;	/* broadcasts refused */
 	uint32_t	peer_capacity;
 	uint32_t	queue_bytes_per_peer;
 	uint32_t	queue_pool_kib;
@@ -54,8 +55,8 @@ const char	*td_native_output_if(const struct td_config *);
 extern const struct conf_key td_conf_keys[];
 
 /*
- * Checks across keys (memory bound, BindAddress set): 0, or -1 with
- * "file:line: key: why" in err (daemon_conf_check_fn).
+ * Checks across keys (memory bound, BindAddress set, LocalSubnet): 0,
+ * or -1 with "file:line: key: why" in err (daemon_conf_check_fn).
  */
 int	td_config_check(const char *file, void *cfg, char *err, size_t errlen);
 

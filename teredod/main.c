@@ -40,7 +40,8 @@ main(int argc, char **argv)
 	if (relay_open(&r, &cfg) == -1)
 		fatalx("cannot set up the relay");
 	if (cfg.state_file[0] != '\0')
-		(void)state_load(cfg.state_file, &r.peers, r.now);
+		(void)state_load(cfg.state_file, &r.peers, r.pol.bcast,
+		    r.pol.nbcast, r.now);
 	if (daemon_ctl_open(&d, cfg.control_socket, &r.ctr, td_ctl_status, &r,
 	    td_ctl_commands, &r) == -1)
 		fatalx("control socket %s", cfg.control_socket);

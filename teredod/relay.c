@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "config.h"
 #include "relay.h"
+#include "sixtofour.h"
 #include "td_limits.h"
 
 static void	relay_send_bubble(struct relay *, struct peer *);
@@ -565,6 +566,8 @@ relay_open(struct relay *r, const struct td_config *c)
 	r->pol.bind_addr = c->bind_address;
 	r->pol.bind_port = (uint16_t)c->bind_port;
 	r->pol.mtu = c->mtu;
+	r->pol.nbcast = sixtofour_subnet_bcasts(c->local_subnets.p,
+	    c->local_subnets.n, r->pol.bcast, CONF_LIST_MAX);
 	counters_init(&r->ctr, td_counter_names, TD_NCOUNTERS);
 	icmp6err_init(&r->icmp, c->icmp6_rate, c->icmp6_rate);
 	log_rl_init(&r->rl, 1, 5);

@@ -3,7 +3,9 @@
  * "<teredo address> <mapped IPv4> <port>".  Written to a temporary file
  * and renamed, so a reader never sees half a file.  Read strictly: the
  * first bad line stops the load (the file is ours; a bad one means
- * damage) and is logged.
+ * damage) and is logged.  A peer whose mapping, client or server is a
+ * LocalSubnet broadcast is skipped, not an error: the key may have been
+ * added since the file was written.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,13 +59,15 @@ state_save(const char *path, const struct peers *t, uint64_t now_ms)
 	return n;
 }
 
-/* One peer line; 0 or -1. */
+/* One peer line; 1 restored, 0 skipped or the table is full, -1 bad. */
 static int
-state_line(char *line, struct peers *t, uint64_t now_ms)
+state_line(char *line, struct peers *t, const struct in_addr *refused,
+    size_t nrefused, uint64_t now_ms)
 {
 	char		*a6, *a4, *port, *end, *save = NULL;
 	struct in6_addr	 a;
 	struct in_addr	 m;
+	struct teredo_addr ta;
 	struct peer	*p;
 	unsigned long	 pn;
 
@@ -80,20 +84,27 @@ state_line(char *line, struct peers *t, uint64_t now_ms)
 	pn = strtoul(port, &end, 10);
 	if (errno || *end != '\0' || pn == 0 || pn > 65535)
 		return -1;
+	if (teredo_addr_decode(&a, &ta) == -1)
+		return -1;
+	if (sixtofour_v4_listed(refused, nrefused, m) ||
+	    sixtofour_v4_listed(refused, nrefused, ta.client) ||
+	    sixtofour_v4_listed(refused, nrefused, ta.server))
+		return 0;
 	if ((p = peers_lookup(t, &a)) == NULL &&
 	    (p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
 		return 0;		/* table full: fine, fewer peers */
 	peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
-	return 0;
+	return 1;
 }
 
 static int
-state_read(const char *path, struct peers *t, uint64_t now_ms)
+state_read(const char *path, struct peers *t, const struct in_addr *refused,
+    size_t nrefused, uint64_t now_ms)
 {
 	char		 line[256];
 	long long	 when;
 	FILE		*f;
-	int		 n = 0;
+	int		 k, n = 0;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? 0 : -1;
@@ -108,20 +119,22 @@ state_read(const char *path, struct peers *t, uint64_t now_ms)
 		return 0;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (state_line(line, t, now_ms) == -1) {
+		if ((k = state_line(line, t, refused, nrefused, now_ms)) ==
+		    -1) {
 			fclose(f);
 			return -1;
 		}
-		n++;
+		n += k;
 	}
 	fclose(f);
 	return n;
 }
 
 int
-state_load(const char *path, struct peers *t, uint64_t now_ms)
+state_load(const char *path, struct peers *t, const struct in_addr *refused,
+    size_t nrefused, uint64_t now_ms)
 {
-	int	n = state_read(path, t, now_ms);
+	int	n = state_read(path, t, refused, nrefused, now_ms);
 
 	if (n == -1)
 		log_warnx("state file %s: unreadable or damaged, load stopped",

@@ -11,7 +11,9 @@
 #ifndef TD_STATE_H
 #define TD_STATE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 struct peers;
 
@@ -19,7 +21,12 @@ struct peers;
 
 /* Number of peers written, or -1 (logged). */
 int	state_save(const char *path, const struct peers *, uint64_t now_ms);
-/* Peers loaded (logged), 0 if the file is absent or too old, -1 bad. */
-int	state_load(const char *path, struct peers *, uint64_t now_ms);
+/*
+ * Peers loaded (logged), 0 if the file is absent or too old, -1 bad.
+ * Peers whose mapping, client or server is one of the nrefused addresses
+ * (the LocalSubnet broadcasts) are skipped.
+ */
+int	state_load(const char *path, struct peers *,
+	    const struct in_addr *refused, size_t nrefused, uint64_t now_ms);
 
 #endif /* TD_STATE_H */

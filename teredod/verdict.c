@@ -38,6 +38,12 @@ v4_bogon(struct in_addr a)
 	return sixtofour_v4_bogon(a, SIXTOFOUR_BOGON_100_64);
 }
 
+static int
+v4_bcast(const struct td_policy *pol, struct in_addr a)
+{
+	return sixtofour_v4_listed(pol->bcast, pol->nbcast, a);
+}
+
 void
 tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
     struct tx_verdict *v)
@@ -72,8 +78,16 @@ tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
 		v->counter = D_TX_CLIENT_BOGON;
 		return;
 	}
+	if (v4_bcast(pol, v->dst.client)) {
+		v->counter = D_TX_CLIENT_BCAST;
+		return;
+	}
 	if (v4_bogon(v->dst.server)) {
 		v->counter = D_TX_SERVER_BOGON;
+		return;
+	}
+	if (v4_bcast(pol, v->dst.server)) {
+		v->counter = D_TX_SERVER_BCAST;
 		return;
 	}
 	if (sixtofour_embeds_v4(&v->ip6.dst, pol->bind_addr)) {
@@ -135,6 +149,11 @@ rx_classify(const struct td_policy *pol, const uint8_t *payload, size_t len,
 	}
 	if (teredo_addr_decode(&v->pkt.ip6.src, &v->src) == -1) {
 		v->counter = D_RX_SRC_NOT_TEREDO;
+		return;
+	}
+	if (v4_bcast(pol, from) || v4_bcast(pol, v->src.client) ||
+	    v4_bcast(pol, v->src.server)) {
+		v->counter = D_RX_SRC_BCAST;
 		return;
 	}
 	if (v6_is_multicast(&v->pkt.ip6.dst)) {

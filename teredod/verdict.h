@@ -11,7 +11,9 @@
  *	routing header type 0 (RFC 5095; MTFL-SA-0701 amplification)	drop
  *	destination not in 2001:0::/32		ICMPv6 unreachable (code 3)
  *	embedded client IPv4 not global		drop, silently (RFC 4380 5.4.1)
+ *	embedded client IPv4 a LocalSubnet broadcast	drop (RFC 4380 5.4.1)
  *	embedded server IPv4 not global		drop (the bubble would go there)
+ *	embedded server IPv4 a LocalSubnet broadcast	drop (the same)
  *	client or server IPv4 is our own	drop (loop, B33)
  *	longer than the MTU			ICMPv6 Packet Too Big
  *	else					to the peer stage
@@ -22,6 +24,9 @@
  * Teredo -> native (a UDP datagram), in this order:
  *	Teredo headers / IPv6 malformed		drop (per-reason counters)
  *	IPv6 source not a Teredo address	drop
+ *	UDP source, or the source's client or server IPv4, a LocalSubnet
+ *	broadcast				drop (the UDP source becomes the
+ *						mapping we send to; RFC 4380 5.4.1)
  *	multicast destination			drop (local discovery; no state)
  *	bubble					RX_BUBBLE (consumed; the peer
  *						stage decides whether it counts)
@@ -42,6 +47,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "conf.h"
 #include "counters.h"
 #include "siphash.h"
 #include "teredo.h"
@@ -80,6 +86,7 @@ struct peers;
 	X(D_RX_PLEN, "drop_rx_bad_payload_length") \
 	X(D_RX_OVERSIZE, "drop_rx_oversize") \
 	X(D_RX_SRC_NOT_TEREDO, "drop_rx_src_not_teredo") \
+	X(D_RX_SRC_BCAST, "drop_rx_src_broadcast") \
 	X(D_RX_MISMATCH, "drop_rx_mapping_mismatch") \
 	X(D_RX_BAD_NONCE, "drop_rx_bubble_bad_nonce") \
 	X(D_RX_DST_MULTICAST, "drop_rx_dst_multicast") \
@@ -94,7 +101,9 @@ struct peers;
 	X(D_TX_RH0, "drop_tx_routing_header0") \
 	X(D_TX_NOT_TEREDO, "drop_tx_dst_not_teredo") \
 	X(D_TX_CLIENT_BOGON, "drop_tx_client_not_global") \
+	X(D_TX_CLIENT_BCAST, "drop_tx_client_broadcast") \
 	X(D_TX_SERVER_BOGON, "drop_tx_server_not_global") \
+	X(D_TX_SERVER_BCAST, "drop_tx_server_broadcast") \
 	X(D_TX_OWN_ADDR, "drop_tx_own_address") \
 	X(D_TX_TOO_BIG, "drop_tx_too_big") \
 	X(D_TX_QUEUE_FULL, "drop_tx_queue_full") \
@@ -121,6 +130,9 @@ struct td_policy {
 	struct in_addr		bind_addr;	/* our IPv4 (network order) */
 	uint16_t		bind_port;	/* host order */
 	uint32_t		mtu;		/* Teredo link MTU */
+	/* LocalSubnet directed broadcasts, never a Teredo client or server. */
+	struct in_addr		bcast[CONF_LIST_MAX];
+	size_t			nbcast;
 	struct siphash_key	nonce_key;
 };
 

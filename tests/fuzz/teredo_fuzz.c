@@ -45,6 +45,8 @@ fuzz_init(void)
 	pol.bind_port = 3545;
 	pol.mtu = 1280;
 	pol.nonce_key = k;
+	pol.bcast[0].s_addr = htonl(0xcb0071ff);	/* LocalSubnet .0/24 */
+	pol.nbcast = 1;
 	ready = 1;
 }
 
@@ -74,6 +76,8 @@ fuzz_rx(const uint8_t *d, size_t len, uint16_t port)
 		return;
 	CHECK(v.pkt.ip6_off + v.pkt.ip6_len <= len);
 	CHECK(teredo_addr_decode(&v.pkt.ip6.src, &ta) == 0);
+	CHECK(!sixtofour_v4_listed(pol.bcast, pol.nbcast, ta.client) &&
+	    !sixtofour_v4_listed(pol.bcast, pol.nbcast, ta.server));
 	if (v.act == RX_FORWARD) {
 		CHECK(td_dst_served(&v.pkt.ip6.dst));
 		CHECK(v.pkt.ip6_len == IP6_HDR_LEN + (size_t)v.pkt.ip6.plen);
@@ -106,6 +110,8 @@ fuzz_tx(const uint8_t *d, size_t len)
 	CHECK(!sixtofour_v4_bogon(v.dst.client, SIXTOFOUR_BOGON_100_64));
 	CHECK(!sixtofour_v4_bogon(v.dst.server, SIXTOFOUR_BOGON_100_64));
 	CHECK(v.dst.client.s_addr != pol.bind_addr.s_addr);
+	CHECK(!sixtofour_v4_listed(pol.bcast, pol.nbcast, v.dst.client) &&
+	    !sixtofour_v4_listed(pol.bcast, pol.nbcast, v.dst.server));
 	p = peers_lookup(&t, &v.ip6.dst);
 	switch (tx_peer_decide(&t, p, now)) {
 	case TXP_SEND:

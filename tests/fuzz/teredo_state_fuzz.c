@@ -5,8 +5,10 @@
  * so that the peer lines are reached; clear, the input is the whole file.
  * Whatever the file holds, the load must end with -1 (damaged), 0 or a
  * count no larger than the table, and leave a consistent table whose
- * every entry is a Teredo address with a global mapped address.
+ * every entry is a Teredo address with a global mapped address, none of
+ * them naming the LocalSubnet broadcast 203.0.113.255.
  */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define CHECK(x)	do { if (!(x)) abort(); } while (0)
 
 static char	path[64];
+static struct in_addr refused;		/* a LocalSubnet broadcast */
 
 static void
 fuzz_table_ok(const struct peers *t)
@@ -34,15 +37,19 @@ fuzz_table_ok(const struct peers *t)
 	int		l;
 	struct in6_addr	a;
 	struct in_addr	m;
+	struct teredo_addr ta;
 
 	for (l = 0; l < PL_COUNT; l++)
 		n += t->count[l];
 	CHECK(n == t->lim.capacity);
 	for (i = t->head[PL_TRUSTED]; i != PEER_NONE; i = t->ent[i].next) {
 		peers_addr(&t->ent[i], &a);
-		CHECK(teredo_addr_is(&a));
+		CHECK(teredo_addr_decode(&a, &ta) == 0);
 		m.s_addr = t->ent[i].map_addr;
 		CHECK(!sixtofour_v4_bogon(m, SIXTOFOUR_BOGON_100_64));
+		CHECK(m.s_addr != refused.s_addr &&
+		    ta.client.s_addr != refused.s_addr &&
+		    ta.server.s_addr != refused.s_addr);
 		CHECK(t->ent[i].map_port != 0);
 	}
 }
@@ -60,6 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (path[0] == '\0') {
 		log_init("teredo_state_fuzz", 1, 0);
+		refused.s_addr = htonl(0xcb0071ff);
 		snprintf(path, sizeof(path), "/tmp/jf-fuzz-state.%d",
 		    (int)getpid());
 	}
@@ -71,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (fclose(f) != 0 || peers_init(&t, &l, &k, 1000000) == -1)
 		abort();
-	n = state_load(path, &t, 1000000);
+	n = state_load(path, &t, &refused, 1, 1000000);
 	CHECK(n >= -1);
 	fuzz_table_ok(&t);
 	peers_free(&t);

@@ -40,6 +40,8 @@ tl_conf_relay() {	# bind-address port
 	StateFile "${TL_STATE:-}"
 	User "${TL_USER:-}"
 	EOF
+	# TL_CONF: more lines for teredod.conf (e.g. LocalSubnet).
+	[ -n "${TL_CONF:-}" ] && printf '%s\n' "$TL_CONF" >>"$T/teredod.conf"
 	case ${TL_MODE:-kernel} in
 	packet|packet-in|packet1)
 		tl_conf_io Input

@@ -336,7 +336,7 @@ START_TEST(state_round_trip)
 	}
 	ck_assert_int_eq(state_save(path, &t, T0 + 1000), 3);
 	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
-	ck_assert_int_eq(state_load(path, &u, T0 + 5000), 3);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0 + 5000), 3);
 	for (i = 0; i < 3; i++) {
 		a = taddr(i);
 		p = peers_lookup(&u, &a);
@@ -353,22 +353,60 @@ START_TEST(state_round_trip)
 	    "198.51.100.20 40000\n");
 	fclose(f);
 	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
-	ck_assert_int_eq(state_load(path, &u, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), 0);
 	ck_assert_uint_eq(u.count[PL_TRUSTED], 0);
 	f = fopen(path, "w");
 	fprintf(f, "teredod-state 1 %lld\n2001:db8::1 198.51.100.20 40000\n",
 	    (long long)time(NULL));
 	fclose(f);
-	ck_assert_int_eq(state_load(path, &u, T0), -1);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), -1);
 	f = fopen(path, "w");
 	fprintf(f, "teredod-state 1 %lld\n2001:0:cb00:7101:0:63bf:39cc:9beb "
 	    "10.0.0.1 40000\n", (long long)time(NULL));
 	fclose(f);
-	ck_assert_int_eq(state_load(path, &u, T0), -1);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), -1);
 	ck_assert_uint_eq(u.count[PL_TRUSTED], 0);
 	unlink(path);
 	peers_free(&u);
 	peers_free(&t);
+}
+END_TEST
+
+/* A LocalSubnet added since the file was written: its peers are skipped. */
+START_TEST(state_local_broadcast)
+{
+	struct peers	 u;
+	struct peers_limits l = lim(64, 16, 4096);
+	struct in6_addr	 a;
+	struct in_addr	 bcast;
+	struct peer	*p;
+	char		 path[] = "/tmp/jf-teredo-state.XXXXXX";
+	FILE		*f;
+	int		 fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_nonnull(f = fdopen(fd, "w"));
+	fprintf(f, "teredod-state 1 %lld\n"
+	    "2001:0:cb00:7101:0:63bf:39cc:9bea 203.0.113.255 50000\n"
+	    "2001:0:cb00:7101:0:63bf:34ff:8e00 198.51.100.20 40000\n"
+	    "2001:0:cb00:71ff:0:63bf:39cc:9beb 198.51.100.20 40000\n"
+	    "2001:0:cb00:7101:0:63bf:39cc:9beb 198.51.100.20 50001\n",
+	    (long long)time(NULL));
+	fclose(f);
+	bcast.s_addr = htonl(0xcb0071ff);		/* 203.0.113.255 */
+	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, &bcast, 1, T0), 1);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:0:cb00:7101:0:63bf:39cc:9beb",
+	    &a), 1);
+	ck_assert_ptr_nonnull(p = peers_lookup(&u, &a));
+	ck_assert_uint_eq(p->map_port, 50001);
+	peers_free(&u);
+	/* Without the key the same file restores all four. */
+	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), 4);
+	peers_free(&u);
+	unlink(path);
 }
 END_TEST
 
@@ -387,6 +425,7 @@ peers_suite(void)
 	tcase_add_test(tc, rate_limit_new);
 	tcase_add_test(tc, large_table);
 	tcase_add_test(tc, state_round_trip);
+	tcase_add_test(tc, state_local_broadcast);
 	suite_add_tcase(s, tc);
 	return s;
 }

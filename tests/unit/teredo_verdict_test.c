@@ -1,7 +1,8 @@
 /*
  * teredod verdicts, one test per rule of verdict.h, on real packet bytes:
  * native -> Teredo (B5, B8-B10, B12, B33, RFC 5991 flags) and Teredo ->
- * native (B4, B21, B22, B25, B27, B28), nonce epochs.
+ * native (B4, B21, B22, B25, B27, B28), nonce epochs, LocalSubnet
+ * broadcasts both ways (B9: "the host's directed broadcasts").
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sixtofour.h"
 #include "teredo.h"
 #include "teredod/peers.h"
 #include "teredod/verdict.h"
@@ -179,6 +181,117 @@ START_TEST(rx_rules)
 }
 END_TEST
 
+/* The Teredo address of client:port via server, as text, into out. */
+static const char *
+tad(char *out, const char *client, uint16_t port, const char *server)
+{
+	struct teredo_addr	ta;
+	struct in6_addr		a;
+
+	memset(&ta, 0, sizeof(ta));
+	ta.client = a4(client);
+	ta.port = port;
+	ta.server = a4(server);
+	teredo_addr_encode(&ta, &a);
+	ck_assert_ptr_nonnull(inet_ntop(AF_INET6, &a, out,
+	    INET6_ADDRSTRLEN));
+	return out;
+}
+
+/* LocalSubnet 203.0.113.0/24 and 192.0.2.0/25, as relay_open does. */
+static void
+local_subnets(void)
+{
+	struct conf_prefix	sub[2];
+
+	ck_assert_int_eq(conf_parse_prefix("203.0.113.0/24", &sub[0]), 0);
+	ck_assert_int_eq(conf_parse_prefix("192.0.2.0/25", &sub[1]), 0);
+	pol.nbcast = sixtofour_subnet_bcasts(sub, 2, pol.bcast, CONF_LIST_MAX);
+	ck_assert_uint_eq(pol.nbcast, 2);
+}
+
+START_TEST(tx_local_broadcast)
+{
+	char		d[INET6_ADDRSTRLEN];
+	enum td_counter	c;
+
+	/* Without LocalSubnet the relay cannot know 203.0.113.255 is one. */
+	ck_assert_int_eq(tx(N, tad(d, "203.0.113.255", 40000, "203.0.113.1"),
+	    20, &c), TX_PEER);
+	local_subnets();
+	ck_assert_int_eq(tx(N, tad(d, "203.0.113.255", 40000, "203.0.113.1"),
+	    20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_CLIENT_BCAST);
+	ck_assert_int_eq(tx(N, tad(d, "192.0.2.127", 40000, "203.0.113.1"),
+	    20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_CLIENT_BCAST);
+	ck_assert_int_eq(tx(N, tad(d, "198.51.100.20", 40000, "203.0.113.255"),
+	    20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_SERVER_BCAST);
+	ck_assert_int_eq(tx(N, tad(d, "198.51.100.20", 40000, "192.0.2.127"),
+	    20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_SERVER_BCAST);
+	/* Both: the client is checked first (RFC 4380 5.4.1). */
+	ck_assert_int_eq(tx(N, tad(d, "203.0.113.255", 40000, "192.0.2.127"),
+	    20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_CLIENT_BCAST);
+	/* A bogon stays a bogon; the broadcast is only the next check. */
+	ck_assert_int_eq(tx(N, tad(d, "10.0.0.255", 40000, "203.0.113.255"),
+	    20, &c), TX_DROP);
+	ck_assert_int_eq(c, D_TX_CLIENT_BOGON);
+	/* Neighbours of a broadcast, and 192.0.2.255 (not the /25's), pass. */
+	ck_assert_int_eq(tx(N, tad(d, "203.0.113.254", 40000, "203.0.113.1"),
+	    20, &c), TX_PEER);
+	ck_assert_int_eq(tx(N, tad(d, "192.0.2.128", 40000, "192.0.2.126"),
+	    20, &c), TX_PEER);
+	ck_assert_int_eq(tx(N, tad(d, "192.0.2.255", 40000, "203.0.113.1"),
+	    20, &c), TX_PEER);
+	ck_assert_int_eq(tx(N, C, 20, &c), TX_PEER);
+}
+END_TEST
+
+START_TEST(rx_local_broadcast)
+{
+	uint8_t			buf[200];
+	char			s[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	struct in6_addr		src, nonce;
+	struct rx_verdict	v;
+	size_t			n;
+
+	local_subnets();
+	/* A consistent mapping that is our subnet's broadcast. */
+	n = pkt6(buf, sizeof(buf), tad(s, "203.0.113.255", 40000,
+	    "203.0.113.1"), N, 20, 17, 64);
+	rx(buf, n, "203.0.113.255", 40000, &v);
+	ck_assert_int_eq(v.act, RX_DROP);
+	ck_assert_int_eq(v.counter, D_RX_SRC_BCAST);
+	/* A server that is one. */
+	n = pkt6(buf, sizeof(buf), tad(s, "198.51.100.20", 40000,
+	    "192.0.2.127"), N, 20, 17, 64);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.act, RX_DROP);
+	ck_assert_int_eq(v.counter, D_RX_SRC_BCAST);
+	/* A nonce bubble from a broadcast: it would become the mapping. */
+	src = a6(C);
+	td_nonce_addr(&pol, &src, NOW, &nonce);
+	inet_ntop(AF_INET6, &nonce, dst, sizeof(dst));
+	n = pkt6(buf, sizeof(buf), C, dst, 0, 59, 0);
+	rx(buf, n, "198.51.100.20", 50000, &v);
+	ck_assert_int_eq(v.act, RX_BUBBLE);			/* control */
+	ck_assert_int_eq(v.nonce_ok, 1);
+	rx(buf, n, "203.0.113.255", 50000, &v);
+	ck_assert_int_eq(v.act, RX_DROP);
+	ck_assert_int_eq(v.counter, D_RX_SRC_BCAST);
+	/* Data from the broadcast with a plain client address. */
+	n = pkt6(buf, sizeof(buf), C, N, 20, 17, 64);
+	rx(buf, n, "192.0.2.127", 40000, &v);
+	ck_assert_int_eq(v.act, RX_DROP);
+	ck_assert_int_eq(v.counter, D_RX_SRC_BCAST);
+	rx(buf, n, "198.51.100.20", 40000, &v);
+	ck_assert_int_eq(v.act, RX_FORWARD);			/* control */
+}
+END_TEST
+
 START_TEST(rx_trusted_mapping)
 {
 	uint8_t			buf[200];
@@ -306,6 +419,8 @@ verdict_suite(void)
 	tcase_add_test(tc, rx_bubble_nonce);
 	tcase_add_test(tc, nonce_epochs);
 	tcase_add_test(tc, rh0_both_ways);
+	tcase_add_test(tc, tx_local_broadcast);
+	tcase_add_test(tc, rx_local_broadcast);
 	suite_add_tcase(s, tc);
 	return s;
 }
