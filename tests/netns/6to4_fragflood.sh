@@ -15,9 +15,9 @@
 # and checks that every one of them comes out whole on the native side,
 # that one source alone holds only its share (drop_frag_source_cap), and
 # that every datagram begun ends under a counted reason.  Each batch is
-# paced on the relay's rx counter, so nothing depends on timing.  The old
-# relay kept the first 64 lone fragments and refused everything else for
-# the timeout: no site packet got through.
+# paced on the relay's fragment counters, so nothing depends on timing.
+# The old relay kept the first 64 lone fragments and refused everything
+# else for the timeout: no site packet got through.
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"	# topo6to4_ctl
