@@ -517,7 +517,7 @@ udp_build(struct wbuf *w, const struct udp_hdr *h)
 }
 
 /* splitmix64 (public domain construction): a good 64-bit mixer. */
-static uint64_t
+uint64_t
 inet_mix64(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;

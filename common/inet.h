@@ -230,6 +230,9 @@ uint16_t	inet_csum4(struct in_addr src, struct in_addr dst,
 /* RFC 1624 eqn. 3: new checksum after a 16-bit word changed old -> new. */
 uint16_t	inet_csum_update16(uint16_t csum, uint16_t old, uint16_t new_);
 
+/* splitmix64's mixer: keyed hashes of addresses (x = value ^ key). */
+uint64_t	inet_mix64(uint64_t x);
+
 /*
  * IPv4 identification generator for encapsulators: a keyed hash of the
  * destination picks one of IP4_IDGEN_BUCKETS counters, each starting at

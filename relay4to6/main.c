@@ -60,6 +60,7 @@ r46_status(void *arg, struct ctl_reply *rep)
 
 	ctl_reply_printf(rep, "interface %s", r->conf.ifname);
 	ctl_reply_printf(rep, "frag_pending %zu", frag4_pending(r->frag));
+	ctl_reply_printf(rep, "frag_bytes %zu", frag4_held_bytes(r->frag));
 	relay_io_status(rep, &io);
 }
 

@@ -58,13 +58,15 @@ r46_init(struct r46 *r, const struct r46_conf *c,
 		r->err_src.s6_addr[15] = 1;
 	} else
 		r->err_src = c->native;
+	ip4_idgen_init(&r->idgen, seed);
 	fc.max_bytes = c->frag_max_bytes;
 	fc.max_datagrams = c->frag_max_datagrams;
 	fc.timeout_ms = c->frag_timeout * 1000;
+	/* Keyed with the ID generator's secret: hash chains stay short. */
+	fc.hash_key = inet_mix64(r->idgen.k0 ^ r->idgen.k1);
 	if ((r->frag = frag4_new(&fc)) == NULL)
 		return -1;
 	icmp6err_init(&r->icmp, c->icmp_rate, c->icmp_burst);
-	ip4_idgen_init(&r->idgen, seed);
 	counters_init(&r->cnt, r46_counter_names, R46_NCOUNTERS);
 	return 0;
 }
@@ -77,11 +79,22 @@ r46_free(struct r46 *r)
 	counters_free(&r->cnt);
 }
 
+/* Datagrams frag4 dropped on its own (not the verdict of a packet). */
+static void
+r46_frag_sync(struct r46 *r)
+{
+	const struct frag4_stats *st = frag4_stats(r->frag);
+
+	r->cnt.v[R46_DROP_FRAG_TIMEOUT] = st->timeout;
+	r->cnt.v[R46_DROP_FRAG_EVICTED] = st->evicted;
+	r->cnt.v[R46_DROP_FRAG_SOURCE_CAP] = st->source_cap;
+}
+
 void
 r46_tick(struct r46 *r, uint64_t now_ms)
 {
 	frag4_expire(r->frag, now_ms);
-	r->cnt.v[R46_DROP_FRAG_TIMEOUT] = frag4_stats(r->frag)->timeout;
+	r46_frag_sync(r);
 }
 
 static enum r46_verdict
@@ -161,11 +174,14 @@ static enum r46_verdict
 r46_reassemble(struct r46 *r, uint64_t now_ms, struct tb_pkt *p,
     struct r46_ctx *x, struct pbuf *opay)
 {
-	const uint8_t	*out;
-	size_t		 outlen;
+	const uint8_t		*out;
+	size_t			 outlen;
+	enum frag4_result	 fr;
 
-	switch (frag4_input(r->frag, now_ms, &x->o, opay->p, opay->len, &out,
-	    &outlen)) {
+	fr = frag4_input(r->frag, now_ms, &x->o, opay->p, opay->len, &out,
+	    &outlen);
+	r46_frag_sync(r);
+	switch (fr) {
 	case FRAG4_DONE:
 		break;
 	case FRAG4_HELD:
@@ -173,8 +189,6 @@ r46_reassemble(struct r46 *r, uint64_t now_ms, struct tb_pkt *p,
 		return R46_V_HELD;
 	case FRAG4_DROP_OVERLAP:
 		return r46_drop(r, R46_DROP_FRAG_OVERLAP);
-	case FRAG4_DROP_FULL:
-		return r46_drop(r, R46_DROP_FRAG_FULL);
 	case FRAG4_DROP_TOOBIG:
 		return r46_drop(r, R46_DROP_FRAG_TOOBIG);
 	default:

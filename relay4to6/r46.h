@@ -38,7 +38,8 @@
 	X(R46_DROP_SRC_V4_BROADCAST, "drop_src_v4_broadcast") \
 	X(R46_DROP_NOT_PROTO41, "drop_not_proto41") \
 	X(R46_DROP_FRAG_OVERLAP, "drop_frag_overlap") \
-	X(R46_DROP_FRAG_FULL, "drop_frag_full") \
+	X(R46_DROP_FRAG_EVICTED, "drop_frag_evicted") \
+	X(R46_DROP_FRAG_SOURCE_CAP, "drop_frag_source_cap") \
 	X(R46_DROP_FRAG_TOOBIG, "drop_frag_toobig") \
 	X(R46_DROP_FRAG_BAD, "drop_frag_bad") \
 	X(R46_DROP_FRAG_TIMEOUT, "drop_frag_timeout") \

@@ -64,10 +64,13 @@ const struct conf_key r46_conf_keys[] = {
 	    "Output packet: IPv4 next hop (0.0.0.0: the default route's)"),
 	K("OutputGateway6", CONF_IPV6, output_gw6, "::", 0, 0, 0,
 	    "Output packet: IPv6 next hop (::: the default route's)"),
-	K("FragMaxBytes", CONF_U32, frag_max_bytes, "1048576", 0, 1500,
-	    256 * 1024 * 1024, "IPv4 reassembly memory"),
-	K("FragMaxDatagrams", CONF_U32, frag_max_datagrams, "64", 0, 1, 65536,
-	    "IPv4 datagrams reassembled at once"),
+	K("FragMaxBytes", CONF_U32, frag_max_bytes, "1048576", 0,
+	    FRAG4_MIN_BYTES, 256 * 1024 * 1024,
+	    "IPv4 reassembly memory for fragment data (64-byte chunks; a "
+	    "source holds at most 1/8)"),
+	K("FragMaxDatagrams", CONF_U32, frag_max_datagrams, "16384", 0, 1,
+	    1024 * 1024, "IPv4 datagrams reassembled at once (a source holds "
+	    "at most 1/8); the oldest is evicted for a new one"),
 	K("FragTimeout", CONF_U32, frag_timeout, "30", 0, 1, 120,
 	    "seconds before an incomplete datagram is dropped"),
 	K("IcmpRate", CONF_U32, icmp_rate, "100", 0, 1, 1000000,
@@ -101,9 +104,6 @@ r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 	if (c->unicast.s_addr == c->anycast.s_addr)
 		return r46_conf_fail(file, "UnicastAddress", err, errlen,
 		    "same as AnycastAddress");
-	if (c->frag_max_bytes / c->frag_max_datagrams < FRAG4_MIN_SLOT)
-		return r46_conf_fail(file, "FragMaxBytes", err, errlen,
-		    "less than 1500 bytes per datagram (FragMaxDatagrams)");
 	if (sixtofour_subnets_check(file, &c->subnets, err, errlen) == -1)
 		return -1;
 	if (c->input == R46_INPUT_PACKET && c->input_if[0] == '\0')
