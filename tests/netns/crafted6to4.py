@@ -352,6 +352,11 @@ def run_4to6(r46, gen, v6, macs):
     # 64 on the wire: through the TUN with Output tun, or the kernel path
     # with Output packet, which has no IPv4 next hop on eth6), nothing
     # to the native side.
+    f = r46.expect_back("hop limit 0", [enc(SITE4, udp6(SITE6, NATIVE_DST,
+                                                         hlim=0))], gen,
+                        lambda f: IP in f and f[IP].proto == 41 and
+                        ICMPv6TimeExceeded in f, "icmp6_time_exceeded_sent",
+                        v6)
     inner = udp6(SITE6, NATIVE_DST, hlim=1)
     f = r46.expect_back("hop limit 1", [enc(SITE4, inner)], gen,
                         lambda f: IP in f and f[IP].proto == 41 and
@@ -555,14 +560,17 @@ def run_6to4(r64, gen, v6, macs):
     # Hop limit 1: Time Exceeded from the hop, nothing to the site; with
     # Input tun that hop is the kernel's forwarding into the TUN (the
     # relay never sees the packet), with Input packet the relay.
-    f = r64.expect_back("hop limit 1", [udp6(NATIVE_SRC, SITE6, hlim=1)], v6,
-                        lambda f: ICMPv6TimeExceeded in f,
-                        "icmp6_time_exceeded_sent" if INPUT == "packet"
-                        else None, gen)
-    if f is not None:
-        check("TE to the native source",
-              f[IPv6].src == ERRSRC and f[IPv6].dst == NATIVE_SRC and
-              icmp6_csum_ok(f[IPv6]), f.summary())
+    for h in (1, 0):
+        f = r64.expect_back("hop limit %d" % h,
+                            [udp6(NATIVE_SRC, SITE6, hlim=h)], v6,
+                            lambda f: ICMPv6TimeExceeded in f,
+                            "icmp6_time_exceeded_sent" if INPUT == "packet"
+                            else None, gen)
+        if f is not None:
+            check("TE to the native source, hop limit 64",
+                  f[IPv6].src == ERRSRC and f[IPv6].dst == NATIVE_SRC and
+                  f[IPv6].hlim == 64 and icmp6_csum_ok(f[IPv6]),
+                  f.summary())
     # A burst of 25 over 2.5 s: all with hop limit 63 inside and TTL 64,
     # also those Output packet's kick sends through the TUN.
     burst = [eth / IPv6(src=NATIVE_SRC, dst=SITE6, hlim=64) /

@@ -5,7 +5,7 @@ for client->native, in the fake client's datagrams for native->client.
 
   hop limit H in -> H - 1 out, both directions;
   H = 2 -> forwarded with 1;
-  H = 1 -> nothing forwarded, Time Exceeded back to the sender (from
+  H = 1 or 0 -> nothing forwarded, Time Exceeded back to the sender (from
            teredod, or with Input tun for native->client from the
            kernel's forwarding into the TUN, which is that hop), hop
            limit 64 on the wire;
@@ -140,20 +140,24 @@ for h in (64, 2):
           "client->native: hop limit %d leaves with %d (%s)" %
           (h, h - 1, [p[7] for p in got]))
 
-drain()
-b = stats(SOCK)
-client_send(ip6(C, NATIVE, payload=b"c2n1", hlim=1))
-check(wait_for(lambda: any(len(p) > 48 and p[6] == 58 and p[40] == 3
-                           for p in fake.data[40000]), 2),
-      "client->native: hop limit 1: Time Exceeded back over Teredo")
-te = [p for p in fake.data[40000] if len(p) > 48 and p[6] == 58 and p[40] == 3]
-check(te[0][7] == 64 and te[0][24:40] == C_BYTES,
-      "client->native: Time Exceeded to the client, hop limit %d (64)" %
-      te[0][7])
-check(not to_native(b"c2n1", 0.5) and
-      delta(b, stats(SOCK), "drop_rx_hop_limit") == 1 and
-      delta(b, stats(SOCK), "rx_forwarded") == 0,
-      "client->native: hop limit 1 not forwarded, drop_rx_hop_limit +1")
+for h in (1, 0):
+    drain()
+    b = stats(SOCK)
+    tag = b"c2n%d" % h
+    client_send(ip6(C, NATIVE, payload=tag, hlim=h))
+    check(wait_for(lambda: any(len(p) > 48 and p[6] == 58 and p[40] == 3
+                               for p in fake.data[40000]), 2),
+          "client->native: hop limit %d: Time Exceeded back over Teredo" % h)
+    te = [p for p in fake.data[40000]
+          if len(p) > 48 and p[6] == 58 and p[40] == 3]
+    check(te[0][7] == 64 and te[0][24:40] == C_BYTES,
+          "client->native: Time Exceeded to the client, hop limit %d (64)" %
+          te[0][7])
+    check(not to_native(tag, 0.5) and
+          delta(b, stats(SOCK), "drop_rx_hop_limit") == 1 and
+          delta(b, stats(SOCK), "rx_forwarded") == 0,
+          "client->native: hop limit %d not forwarded, drop_rx_hop_limit +1"
+          % h)
 
 drain()
 k0 = kernel_paths("out6")
@@ -184,20 +188,23 @@ for h in (64, 2):
           "native->client: hop limit %d leaves with %d (%s)" %
           (h, h - 1, [p[7] for p in got]))
 
-drain()
-b = stats(SOCK)
-native_send(b"n2c1", 1)
-te = [p for p in native_wire(2) if p[6] == 58 and len(p) > 48 and
-      p[40] == 3 and p[24:40] == NATIVE_BYTES]
-check(len(te) == 1 and te[0][7] == 64,
-      "native->client: hop limit 1: Time Exceeded back to the native "
-      "host, hop limit 64 on the wire (%s)" % [p[7] for p in te])
-a = stats(SOCK)
-check(not at_client(b"n2c1") and delta(b, a, "tx_forwarded") == 0 and
-      delta(b, a, "drop_tx_hop_limit") == (1 if IN_PACKET else 0),
-      "native->client: hop limit 1 not forwarded (drop_tx_hop_limit +%d: "
-      "the hop is %s)" % (delta(b, a, "drop_tx_hop_limit"),
-                          "teredod's" if IN_PACKET else "the kernel's"))
+for h in (1, 0):
+    drain()
+    b = stats(SOCK)
+    tag = b"n2c%d" % h
+    native_send(tag, h)
+    te = [p for p in native_wire(2) if p[6] == 58 and len(p) > 48 and
+          p[40] == 3 and p[24:40] == NATIVE_BYTES]
+    check(len(te) == 1 and te[0][7] == 64,
+          "native->client: hop limit %d: Time Exceeded back to the native "
+          "host, hop limit 64 on the wire (%s)" % (h, [p[7] for p in te]))
+    a = stats(SOCK)
+    check(not at_client(tag) and delta(b, a, "tx_forwarded") == 0 and
+          delta(b, a, "drop_tx_hop_limit") == (1 if IN_PACKET else 0),
+          "native->client: hop limit %d not forwarded (drop_tx_hop_limit "
+          "+%d: the hop is %s)" % (h, delta(b, a, "drop_tx_hop_limit"),
+                                   "teredod's" if IN_PACKET else
+                                   "the kernel's"))
 
 drain()
 k0 = kernel_paths("out4")
