@@ -443,6 +443,34 @@ ip6_set_hlim(uint8_t *pkt, uint8_t hlim)
 	pkt[7] = hlim;
 }
 
+void
+ip_hop_credit(uint8_t *pkt, size_t len)
+{
+	uint32_t	sum;
+
+	switch (ip_version(pkt, len)) {
+	case 6:
+		if (len >= IP6_HDR_LEN && pkt[7] < 255)
+			pkt[7]++;
+		return;
+	case 4:
+		if (len < IP4_HDR_LEN || pkt[8] == 255)
+			return;
+		/* RFC 1624 eqn 3: HC' = ~(~HC + ~m + m'), m the TTL/proto word. */
+		sum = (uint16_t)~(pkt[10] << 8 | pkt[11]);
+		sum += (uint16_t)~(pkt[8] << 8 | pkt[9]);
+		pkt[8]++;
+		sum += (uint32_t)(pkt[8] << 8 | pkt[9]);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		pkt[10] = (uint8_t)(~sum >> 8);
+		pkt[11] = (uint8_t)~sum;
+		return;
+	default:
+		return;
+	}
+}
+
 uint8_t
 ip6_get_tclass(const uint8_t *pkt)
 {

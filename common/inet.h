@@ -167,6 +167,16 @@ void		ip6_set_ecn(uint8_t *pkt, uint8_t ecn);
 /* Swap source and destination (upper-layer checksums stay valid). */
 void		ip6_swap_addrs(uint8_t *pkt);
 
+/*
+ * The hop the kernel takes when it forwards what a relay writes into a
+ * TUN, given back in advance: IPv6 hop limit + 1, or IPv4 TTL + 1 with
+ * the header checksum updated incrementally (RFC 1624), so that the
+ * packet leaves the host with the hop limit or TTL the relay chose.  At
+ * 255 the field stays (the kernel's hop then shows); anything too short
+ * to be an IPv4 or IPv6 header is left alone.
+ */
+void		ip_hop_credit(uint8_t *pkt, size_t len);
+
 /* ICMPv6 / ICMPv4 / UDP headers. */
 struct icmp_hdr {
 	uint8_t		type;

@@ -264,6 +264,7 @@ tunbatch_send_failed(struct tunbatch *tb, size_t i, int into_tun)
 	if (into_tun) {
 		tb->stats.raw_tun_fallback++;
 		tb->stats.syscalls++;
+		ip_hop_credit(p->data, p->len);
 		if (write(tb->fd, p->data, p->len) == (ssize_t)p->len) {
 			tb->stats.tx++;
 			return;
@@ -297,11 +298,19 @@ tunbatch_pktout_failed(struct tunbatch *tb, size_t i, int err)
 	    err == ENXIO);
 }
 
-/* The kernel path of packet output, read/write back end: one write. */
+/*
+ * A kept packet into the TUN, read/write back end: one write.  The
+ * kernel forwards it and takes a hop: credited first (ip_hop_credit), so
+ * that it leaves with the hop limit or TTL the verdict chose, as raw and
+ * packet output send it.  Every TUN write of a kept packet goes through
+ * here or tunbatch_send_failed / tunbatch_uring_queue_out, which credit
+ * it the same way.
+ */
 static void
 tunbatch_tun_write(struct tunbatch *tb, const struct tb_pkt *p)
 {
 	tb->stats.syscalls++;
+	ip_hop_credit(p->data, p->len);
 	if (write(tb->fd, p->data, p->len) == (ssize_t)p->len)
 		tb->stats.tx++;
 	else
@@ -431,9 +440,11 @@ tunbatch_uring_queue_out(struct tunbatch *tb, size_t i)
 			    &pm->mm.msg_hdr, TB_UD_WRITE | TB_UD_PKTOUT | i);
 		}
 	}
-	if (tb->raw4 == -1)
+	if (tb->raw4 == -1) {
+		ip_hop_credit(p->data, p->len);	/* see tunbatch_tun_write */
 		return uring_queue_rw(tb->ring, IORING_OP_WRITE, p->data,
 		    (unsigned int)p->len, 0, TB_UD_WRITE | i);
+	}
 	m = &tb->rawmsg[i];
 	if (tunbatch_raw_prepare(tb, m, i) == -1)
 		return -1;

@@ -22,15 +22,19 @@
  *   into the TUN (default)  the kernel receives what we write as if it
  *		  came from a link, then routes and forwards it (netif_rx,
  *		  ip6_rcv/ip_rcv, forward, output): most of the CPU a relayed
- *		  packet costs.
+ *		  packet costs.  Forwarding takes a hop, so every packet
+ *		  written into the TUN (here and by the fallbacks below) gets
+ *		  its hop limit or TTL raised by one first (ip_hop_credit):
+ *		  what leaves the host carries what the verdict chose, in
+ *		  every output mode.
  *   raw sockets  (tunbatch_open_raw) the kept packets go out through
  *		  socket(AF_INET[6], SOCK_RAW, IPPROTO_RAW), header included,
  *		  on the local-output path: routed by the namespace's table,
  *		  no receive/forward work, no rp_filter, no forwarding sysctl,
- *		  TTL/hop limit not decremented again (one more than through
- *		  the TUN).  The kernel rewrites the IPv4 checksum and total
- *		  length (which we set right anyway) and picks an ID only when
- *		  ours is 0 without DF; DF, TTL and a non-zero ID stay ours.
+ *		  no TTL/hop limit decrement (local output).  The kernel
+ *		  rewrites the IPv4 checksum and total length (which we set
+ *		  right anyway) and picks an ID only when ours is 0 without
+ *		  DF; DF, TTL and a non-zero ID stay ours.
  *		  A packet the local-output path refuses where forwarding
  *		  would answer with an ICMP error (too big for the route's MTU,
  *		  no route) is written into the TUN instead, so that the

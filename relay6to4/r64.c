@@ -11,8 +11,9 @@
  *     100.64/10, the relay's subnet broadcasts) and not ours (A22)
  *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28); no
  *     Type 0 Routing Header (RFC 5095)
- *   hop limit (Time Exceeded to the source); size against the tunnel MTU
- *     (Packet Too Big to the source, rate-limited)
+ *   hop limit (Time Exceeded to the source; decremented only where the
+ *     relay is the packet's forwarding hop, see r64_process); size
+ *     against the tunnel MTU (Packet Too Big to the source, rate-limited)
  * Encapsulation prepends 20 bytes into the buffer's headroom.
  */
 #include <string.h>
@@ -87,11 +88,12 @@ r64_error(struct r64 *r, uint64_t now_ms, struct tb_pkt *p, uint8_t type,
 
 static enum r64_verdict
 r64_encap(struct r64 *r, struct tb_pkt *p, const struct ip6_hdr_info *i,
-    struct in_addr dst)
+    struct in_addr dst, int hop)
 {
 	struct ip4_hdr	h;
 
-	ip6_set_hlim(p->data, (uint8_t)(i->hlim - 1));
+	if (hop)
+		ip6_set_hlim(p->data, (uint8_t)(i->hlim - 1));
 	memset(&h, 0, sizeof(h));
 	h.tos = i->tclass;	/* RFC 6040 normal mode: ECN copied */
 	h.total_len = (uint16_t)(p->len + IP4_HDR_LEN);
@@ -109,7 +111,7 @@ r64_encap(struct r64 *r, struct tb_pkt *p, const struct ip6_hdr_info *i,
 }
 
 enum r64_verdict
-r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
+r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p, int hop)
 {
 	struct ip6_hdr_info	i;
 	struct pbuf		pkt, pay;
@@ -138,7 +140,12 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 		return r64_drop(r, R64_DROP_LOOP);
 	if (ip6_has_rh0(i.nxt, &pay))
 		return r64_drop(r, R64_DROP_RH0);
-	if (i.hlim <= 1) {
+	/*
+	 * The hop: at 1 or 0 Time Exceeded, else one off (RFC 8200 3).  The
+	 * kernel took it already from what it forwarded into the TUN (and
+	 * answered 1 or 0 itself); 0 is still no packet to pass on.
+	 */
+	if (i.hlim <= (hop ? 1 : 0)) {
 		counters_inc(&r->cnt, R64_DROP_HOP_LIMIT);
 		return r64_error(r, now_ms, p, ICMP6_TIME_EXCEEDED, 0,
 		    R64_TIME_EXCEEDED_SENT);
@@ -148,11 +155,17 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 		return r64_error(r, now_ms, p, ICMP6_PACKET_TOO_BIG,
 		    r->conf.mtu, R64_PTB_SENT);
 	}
-	return r64_encap(r, p, &i, v4);
+	return r64_encap(r, p, &i, v4, hop);
 }
 
 int
 r64_verdict(void *arg, uint64_t now_ms, struct tb_pkt *p)
 {
-	return r64_process(arg, now_ms, p) != R64_V_DROP;
+	return r64_process(arg, now_ms, p, 0) != R64_V_DROP;
+}
+
+int
+r64_verdict_hop(void *arg, uint64_t now_ms, struct tb_pkt *p)
+{
+	return r64_process(arg, now_ms, p, 1) != R64_V_DROP;
 }

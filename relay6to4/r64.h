@@ -104,7 +104,16 @@ struct r64 {
 void	r64_init(struct r64 *, const struct r64_conf *,
 	    const uint8_t seed[IP4_IDGEN_SEED_LEN]);
 void	r64_free(struct r64 *);
-enum r64_verdict r64_process(struct r64 *, uint64_t now_ms, struct tb_pkt *);
+/*
+ * hop: 1 when the relay is the packet's forwarding hop (Input packet's
+ * ring: it decrements the hop limit, Time Exceeded at 1 or 0); 0 when the
+ * kernel forwarded it into the TUN and took that hop already (the hop
+ * limit stays, Time Exceeded only at 0).
+ */
+enum r64_verdict r64_process(struct r64 *, uint64_t now_ms, struct tb_pkt *,
+	    int hop);
+/* tb_verdict_fn adapters: from the TUN (hop 0), from the ring (hop 1). */
 int	r64_verdict(void *r64, uint64_t now_ms, struct tb_pkt *);
+int	r64_verdict_hop(void *r64, uint64_t now_ms, struct tb_pkt *);
 
 #endif /* JF_R64_H */

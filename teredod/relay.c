@@ -94,8 +94,9 @@ relay_flush(struct relay *r)
 }
 
 void
-relay_tun_write(struct relay *r, const uint8_t *pkt, size_t len)
+relay_tun_write(struct relay *r, uint8_t *pkt, size_t len)
 {
+	ip_hop_credit(pkt, len);
 	if (write(r->tun.fd, pkt, len) != (ssize_t)len) {
 		counters_inc(&r->ctr, D_RX_TUN);
 		log_rl(&r->rl, r->now, "tun write: %s", strerror(errno));

@@ -84,8 +84,12 @@ void	relay_from_client(struct relay *, uint8_t *payload, size_t len,
 void	relay_from_native(struct relay *, uint8_t *pkt, size_t len, int hop);
 /* A native packet too long to copy: Packet Too Big, nothing else. */
 void	relay_native_oversize(struct relay *, const uint8_t *pkt, size_t len);
-/* The kernel paths: one packet into the TUN; msg[k] of out = entry i. */
-void	relay_tun_write(struct relay *, const uint8_t *pkt, size_t len);
+/*
+ * The kernel paths: one packet into the TUN (its hop limit raised by one
+ * first: the kernel's forwarding takes that hop, and the packet leaves
+ * with the hop limit teredod chose); msg[k] of out = entry i.
+ */
+void	relay_tun_write(struct relay *, uint8_t *pkt, size_t len);
 void	relay_out_msg(struct relay_out *, unsigned int k, unsigned int i);
 void	relay_tick(struct relay *);
 void	relay_flush(struct relay *);

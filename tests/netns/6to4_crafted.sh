@@ -21,18 +21,19 @@
 # Input packet: the relays read from packet rings on eth4 and eth6 and
 # nft netdev ingress rules there drop the kernel's copy of the relays'
 # packets, so each case must give the same counters and bytes from the
-# ring as from the TUN.  With raw output the packets skip the kernel's
-# forwarding hop out of the relay host, so TTL and hop limit on the wire
-# are one higher (crafted6to4.py --output), and nothing but the
-# fallbacks is written into the TUNs.  Output packet: relay4to6 sends on
+# ring as from the TUN.  A relay host is one hop in every mode: the hop
+# limit on the far links is the sent one minus 1 (2 leaves with 1, 1 gets
+# Time Exceeded), the outer TTL the configured 64, whichever way a
+# packet left the host (crafted6to4.py checks each case and a burst).
+# With raw output nothing but the fallbacks is written into the TUNs.  Output packet: relay4to6 sends on
 # eth6 to the IPv6 default route's gateway (2001:db8:46::2, a route added
 # only once the relay runs unprivileged, so that its refresh must find
 # it), relay6to4 on eth4 to OutputGateway4 198.51.100.1 (gen's MAC); the
 # other family of each has no next hop on that interface and takes the
 # kernel path (the TUN), as does one packet per family and second (the
-# kick): per case the relay's output_kernel_path tells crafted6to4.py
-# which hop count to expect.  Only the kernel-path packets are written
-# into the TUNs.
+# kick), which must leave with the same hop limit and TTL as the others
+# (crafted6to4.py's bursts span several kicks).  Only the kernel-path
+# packets are written into the TUNs.
 set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"	# topo6to4_ctl

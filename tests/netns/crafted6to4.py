@@ -37,19 +37,20 @@ NATIVE_SRC = "2001:db8:6::6"
 
 failures = []
 # The relays' Output (--output): "tun" writes relayed packets into the TUN
-# and the kernel forwards them out of the relay host, one more TTL/hop
-# limit decrement; "raw" sends them on raw sockets (local output), no
-# decrement; "packet" hands them to the output interface's driver (no
-# decrement) except what takes the kernel path (the TUN: no next hop for
-# the family on that interface, or the once-a-second kick), which the
-# relay counts in output_kernel_path: Relay.hop() tells per case.
+# and the kernel forwards them out of the relay host; "raw" sends them on
+# raw sockets (local output); "packet" hands them to the output
+# interface's driver, except what takes the kernel path (the TUN: no next
+# hop for the family on that interface, or the once-a-second kick), which
+# the relay counts in output_kernel_path.  A relay host is one hop in
+# every mode: what the gen and v6 ports capture (beyond the relay host)
+# carries the sent hop limit minus 1 and the configured TTL 64, whichever
+# way the packet left.
 OUTPUT = "tun"
 # The relays' Input (--input): "tun" means the kernel forwarded each
-# packet into the TUN first (relay6to4: one more hop limit decrement
-# before the relay's own); "packet" takes it off the ingress link before
-# the kernel's forwarding, so the relay's decrement is the only one.
-# INHOP is that input hop.
-INHOP = 1
+# packet into the TUN first (and answered hop limit 1 itself, as the
+# hop); "packet" takes it off the ingress link before the kernel's
+# forwarding, and the relay is the hop.
+INPUT = "tun"
 
 
 def setns(path):
@@ -154,14 +155,7 @@ def kernel_path(path):
 class Relay:
     def __init__(self, name, ctl, tx, rx_ports):
         self.name, self.ctl, self.tx, self.rx_ports = name, ctl, tx, rx_ports
-        self.kernel = 0         # kernel-path packets in the last expect_out
         self.paths = {"driver": 0, "kernel": 0}
-
-    def hop(self):
-        """The kernel's forwarding hop after the relay: 1 or 0."""
-        if OUTPUT == "packet":
-            return 1 if self.kernel else 0
-        return 1 if OUTPUT == "tun" else 0
 
     def expect_drop(self, case, frames, counter, timeout=10.0):
         """Send; counter moves by one; nothing is relayed anywhere."""
@@ -201,14 +195,70 @@ class Relay:
                     break
         now = wait_counter(self.ctl, counter, before.get(counter, 0), 5)
         if OUTPUT == "packet":
-            self.kernel = kernel_path(self.ctl) - kbefore
-            self.paths["kernel" if self.kernel else "driver"] += 1
+            kernel = kernel_path(self.ctl) - kbefore
+            self.paths["kernel" if kernel else "driver"] += 1
         ok = check("%s: %s -> %s" % (self.name, case, counter),
                    got is not None and now == before.get(counter, 0) + 1,
                    "frame %s, %s %d -> %d" % (
                        got.summary() if got is not None else None,
                        counter, before.get(counter, 0), now))
         return got if ok else None
+
+    def expect_back(self, case, frames, rx, match, counter, other):
+        """Send; an error comes back on rx (from the relay, counted in
+        counter, or from the kernel's forwarding hop in front of it when
+        counter is None); nothing relayed onto other."""
+        before = stats(self.ctl)
+        for p in self.rx_ports:
+            p.drain()
+        for f in frames:
+            self.tx.send(f)
+        got = None
+        end = time.time() + 3
+        while got is None and time.time() < end:
+            for f in rx.frames(0.2):
+                if relevant(f) and match(f):
+                    got = f
+                    break
+        if counter is not None:
+            wait_counter(self.ctl, counter, before.get(counter, 0), 1)
+        leaked = [f for f in other.frames(0.3) if relevant(f)]
+        after = stats(self.ctl)
+        moved = after.get(counter, 0) - before.get(counter, 0) \
+            if counter is not None else 1
+        ok = check("%s: %s -> %s" % (self.name, case,
+                                     counter or "error from the kernel"),
+                   got is not None and moved == 1 and not leaked and
+                   after.get("forwarded", 0) == before.get("forwarded", 0),
+                   "frame %s, %s moved %d, relayed %s" % (
+                       got.summary() if got is not None else None, counter,
+                       moved, [f.summary() for f in leaked]))
+        return got if ok else None
+
+    def expect_burst(self, case, frames, gap, rx, match, hop_of, want):
+        """Send frames gap seconds apart (a burst longer than the pktout
+        refresh, so that Output packet's once-a-second kick takes some
+        of them through the TUN); every one must come out on rx with
+        hop_of(frame) == want, whichever path it took."""
+        kbefore = kernel_path(self.ctl) if OUTPUT == "packet" else 0
+        for p in self.rx_ports:
+            p.drain()
+        got = []
+        for f in frames:
+            self.tx.send(f)
+            got += [x for x in rx.frames(gap) if relevant(x) and match(x)]
+        end = time.time() + 3
+        while len(got) < len(frames) and time.time() < end:
+            got += [x for x in rx.frames(0.2) if relevant(x) and match(x)]
+        hops = sorted(set(hop_of(x) for x in got))
+        check("%s: burst %s: %d of %d out, all with %s" % (
+                  self.name, case, len(got), len(frames), want),
+              len(got) == len(frames) and hops == [want],
+              "%d frames, values seen %s" % (len(got), hops))
+        if OUTPUT == "packet":
+            kernel = kernel_path(self.ctl) - kbefore
+            check("%s: burst %s: the kernel path (kick) carried some (%d)" %
+                  (self.name, case, kernel), kernel >= 1)
 
 
 def ip4_csum_ok(ip):
@@ -238,18 +288,16 @@ def run_4to6(r46, gen, v6, macs):
         return IPv6(src=src6, dst=dst6, hlim=hlim, tc=tc) / \
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 256 for i in range(n)))
 
-    # A7: forwarded native, hop limit 10 -> 9 (relay) -> 8 (kernel
-    # forwarding out of the relay host; 9 with Output raw or packet),
-    # payload byte-identical, to the next hop's MAC.
+    # A7: forwarded native, hop limit 10 -> 9 on the native wire (the
+    # relay host is one hop, whichever Output), payload byte-identical, to
+    # the next hop's MAC.
     inner = udp6(SITE6, NATIVE_DST)
     f = r46.expect_out("good 6to4 -> native", [enc(SITE4, inner)], v6,
                        lambda f: IPv6 in f and f[IPv6].dst == NATIVE_DST,
                        "forwarded")
     if f is not None:
         o = f[IPv6]
-        hop = r46.hop()
-        check("4to6 output hop limit %d" % (9 - hop), o.hlim == 9 - hop,
-              str(o.hlim))
+        check("4to6 output hop limit 9", o.hlim == 9, str(o.hlim))
         check("4to6 output to the next hop's MAC",
               f[Ether].dst.lower() == macs["v6"].lower(), f[Ether].dst)
         check("4to6 output bytes identical but hop limit",
@@ -291,16 +339,33 @@ def run_4to6(r46, gen, v6, macs):
     if f is not None:
         check("reassembled inner intact",
               bytes(f[IPv6])[8:] == bytes(big)[8:])
-    # A3: hop limit 1 -> Time Exceeded encapsulated back to the site.
+    # Hop limit 2 leaves the relay host with 1 (one hop, also when the
+    # kernel forwards what the relay wrote into its TUN).
+    f = r46.expect_out("hop limit 2", [enc(SITE4, udp6(SITE6, NATIVE_DST,
+                                                        hlim=2))], v6,
+                       lambda f: IPv6 in f and f[IPv6].dst == NATIVE_DST,
+                       "forwarded")
+    if f is not None:
+        check("4to6 hop limit 2 leaves with 1", f[IPv6].hlim == 1,
+              str(f[IPv6].hlim))
+    # A3: hop limit 1 -> Time Exceeded encapsulated back to the site (TTL
+    # 64 on the wire: through the TUN with Output tun, or the kernel path
+    # with Output packet, which has no IPv4 next hop on eth6), nothing
+    # to the native side.
+    f = r46.expect_back("hop limit 0", [enc(SITE4, udp6(SITE6, NATIVE_DST,
+                                                         hlim=0))], gen,
+                        lambda f: IP in f and f[IP].proto == 41 and
+                        ICMPv6TimeExceeded in f, "icmp6_time_exceeded_sent",
+                        v6)
     inner = udp6(SITE6, NATIVE_DST, hlim=1)
-    f = r46.expect_out("hop limit 1", [enc(SITE4, inner)], gen,
-                       lambda f: IP in f and f[IP].proto == 41 and
-                       ICMPv6TimeExceeded in f, "icmp6_time_exceeded_sent")
+    f = r46.expect_back("hop limit 1", [enc(SITE4, inner)], gen,
+                        lambda f: IP in f and f[IP].proto == 41 and
+                        ICMPv6TimeExceeded in f, "icmp6_time_exceeded_sent",
+                        v6)
     if f is not None:
         o = f[IP]
-        hop = r46.hop()
-        check("TE outer 192.88.99.1 -> site, TTL %d, DF 0, IHL 5" % (64 - hop),
-              o.src == ANY4 and o.dst == SITE4 and o.ttl == 64 - hop and
+        check("TE outer 192.88.99.1 -> site, TTL 64, DF 0, IHL 5",
+              o.src == ANY4 and o.dst == SITE4 and o.ttl == 64 and
               o.flags == 0 and o.ihl == 5 and ip4_csum_ok(o), o.summary())
         i = f[IPv6]
         check("TE inner %s -> site, type 3 code 0, quotes packet" % ERRSRC,
@@ -343,7 +408,7 @@ def run_4to6(r46, gen, v6, macs):
     # the TUN instead, so the site gets the same error.  Output packet
     # makes no route lookup: the test gives the relay host a default
     # route then (every IPv6 packet has a route), and the packet goes to
-    # that next hop, hop limit 9 (or 8 when it took the kernel path).
+    # that next hop, hop limit 9 (also when it took the kernel path).
     inner = udp6(SITE6, "2001:db8:7::1")
     if OUTPUT == "packet":
         f = r46.expect_out("packet output: any destination to the next hop",
@@ -351,9 +416,8 @@ def run_4to6(r46, gen, v6, macs):
                            lambda f: IPv6 in f and
                            f[IPv6].dst == "2001:db8:7::1", "forwarded")
         if f is not None:
-            hop = r46.hop()
-            check("next hop: hop limit %d, bytes, MAC" % (9 - hop),
-                  f[IPv6].hlim == 9 - hop and
+            check("next hop: hop limit 9, bytes, MAC",
+                  f[IPv6].hlim == 9 and
                   bytes(f[IPv6])[8:] == bytes(inner)[8:] and
                   f[Ether].dst.lower() == macs["v6"].lower(), f.summary())
     else:
@@ -366,6 +430,15 @@ def run_4to6(r46, gen, v6, macs):
                   f[IPv6].dst == SITE6 and
                   f[ICMPv6DestUnreach].code == 0 and
                   icmp6_csum_ok(f[IPv6]), f.summary())
+
+    # A burst of 25 over 2.5 s: every packet leaves with hop limit 9,
+    # also those Output packet's kick sends through the TUN.
+    r46.expect_burst("hop limit 10",
+                     [enc(SITE4, IPv6(src=SITE6, dst=NATIVE_DST, hlim=10) /
+                          UDP(sport=4100, dport=5000) / Raw(b"b%03d" % i))
+                      for i in range(25)], 0.1, v6,
+                     lambda f: UDP in f and f[UDP].sport == 4100,
+                     lambda f: f[IPv6].hlim, 9)
 
     # Drops, each by its own counter, nothing relayed.
     good = udp6(SITE6, NATIVE_DST)
@@ -434,22 +507,20 @@ def run_6to4(r64, gen, v6, macs):
             UDP(sport=4000, dport=5000) / Raw(bytes(i % 251 for i in range(n)))
 
     # A3/A7: protocol 41 to V4ADDR from 192.88.99.2; hop limit 64 -> 63
-    # (kernel into the TUN; not with Input packet) -> 62 (relay); TTL
-    # 64 -> 63 on the way out (64 with Output raw or packet: no
-    # forwarding hop after the relay).
+    # (the one hop: the kernel's into the TUN with Input tun, the relay's
+    # with Input packet); the configured TTL 64 on the wire, whichever
+    # Output (as the kernel's own sit tunnel sends it).
     frame = udp6(NATIVE_SRC, SITE6, tc=0xb9)
     f = r64.expect_out("good native -> 6to4", [frame], gen,
                        lambda f: IP in f and f[IP].proto == 41,
                        "forwarded")
     if f is not None:
         o = f[IP]
-        hop = r64.hop()
         check("6to4 outer 192.88.99.2 -> 198.51.100.7, proto 41, IHL 5",
               o.src == SRC64 and o.dst == SITE4 and o.ihl == 5,
               o.summary())
-        check("6to4 outer TTL %d (64 - %d forwarding hop), DF 0, csum" %
-              (64 - hop, hop),
-              o.ttl == 64 - hop and o.flags == 0 and ip4_csum_ok(o),
+        check("6to4 outer TTL 64 (configured), DF 0, csum",
+              o.ttl == 64 and o.flags == 0 and ip4_csum_ok(o),
               "ttl %d flags %s" % (o.ttl, o.flags))
         check("6to4 output to the next hop's MAC",
               f[Ether].dst.lower() == macs["gen"].lower(), f[Ether].dst)
@@ -457,8 +528,9 @@ def run_6to4(r64, gen, v6, macs):
               o.tos == 0xb9, hex(o.tos))
         i = bytes(o.payload)
         sent = bytes(frame[IPv6])
-        check("6to4 inner hop limit %d, rest byte-identical" % (63 - INHOP),
-              i[7] == 63 - INHOP and i[:7] == sent[:7] and i[8:] == sent[8:])
+        check("6to4 inner hop limit 63, rest byte-identical",
+              i[7] == 63 and i[:7] == sent[:7] and i[8:] == sent[8:],
+              "hop limit %d" % i[7])
     # A4: a 1480-byte packet leaves as 1500 bytes, DF clear.
     f = r64.expect_out("1480-byte packet", [udp6(NATIVE_SRC, SITE6,
                                                  n=1480 - 48)], gen,
@@ -473,20 +545,41 @@ def run_6to4(r64, gen, v6, macs):
                        "icmp6_packet_too_big_sent")
     if f is not None:
         i = f[IPv6]
-        check("PTB from %s to source, MTU 1480, 1280 bytes" % ERRSRC,
+        check("PTB from %s to source, MTU 1480, 1280 bytes, hop limit 64" %
+              ERRSRC,
               i.src == ERRSRC and i.dst == NATIVE_SRC and
               f[ICMPv6PacketTooBig].mtu == 1480 and i.plen == 1240 and
-              icmp6_csum_ok(i), i.summary())
-    # Hop limit 1 + INHOP arrives as 1 (after the kernel's hop into the
-    # TUN with Input tun): Time Exceeded.
-    f = r64.expect_out("hop limit exhausted",
-                       [udp6(NATIVE_SRC, SITE6, hlim=1 + INHOP)], v6,
-                       lambda f: ICMPv6TimeExceeded in f,
-                       "icmp6_time_exceeded_sent")
+              i.hlim == 64 and icmp6_csum_ok(i), i.summary())
+    # Hop limit 2 leaves with 1 inside (the kernel's hop into the TUN with
+    # Input tun is the only one).
+    f = r64.expect_out("hop limit 2", [udp6(NATIVE_SRC, SITE6, hlim=2)], gen,
+                       lambda f: IP in f and f[IP].proto == 41, "forwarded")
     if f is not None:
-        check("TE to the native source",
-              f[IPv6].src == ERRSRC and f[IPv6].dst == NATIVE_SRC and
-              icmp6_csum_ok(f[IPv6]))
+        check("6to4 hop limit 2 leaves with 1", bytes(f[IP].payload)[7] == 1,
+              str(bytes(f[IP].payload)[7]))
+    # Hop limit 1: Time Exceeded from the hop, nothing to the site; with
+    # Input tun that hop is the kernel's forwarding into the TUN (the
+    # relay never sees the packet), with Input packet the relay.
+    for h in (1, 0):
+        f = r64.expect_back("hop limit %d" % h,
+                            [udp6(NATIVE_SRC, SITE6, hlim=h)], v6,
+                            lambda f: ICMPv6TimeExceeded in f,
+                            "icmp6_time_exceeded_sent" if INPUT == "packet"
+                            else None, gen)
+        if f is not None:
+            check("TE to the native source, hop limit 64",
+                  f[IPv6].src == ERRSRC and f[IPv6].dst == NATIVE_SRC and
+                  f[IPv6].hlim == 64 and icmp6_csum_ok(f[IPv6]),
+                  f.summary())
+    # A burst of 25 over 2.5 s: all with hop limit 63 inside and TTL 64,
+    # also those Output packet's kick sends through the TUN.
+    burst = [eth / IPv6(src=NATIVE_SRC, dst=SITE6, hlim=64) /
+             UDP(sport=4100, dport=5000) / Raw(b"b%03d" % i)
+             for i in range(25)]
+    r64.expect_burst("hop limit 64", burst, 0.1, gen,
+                     lambda f: UDP in f and f[UDP].sport == 4100,
+                     lambda f: (bytes(f[IP].payload)[7], f[IP].ttl),
+                     (63, 64))
     # Drops.
     for d in ("2002:7f00:0001::1", "2002:0a00:0001::1",
               "2002:c058:6305::1", "2002:e000:0001::1"):
@@ -544,9 +637,9 @@ def main():
                     default="tun")
     ap.add_argument("--input", choices=("tun", "packet"), default="tun")
     o = ap.parse_args()
-    global OUTPUT, INHOP
+    global OUTPUT, INPUT
     OUTPUT = o.output
-    INHOP = 1 if o.input == "tun" else 0
+    INPUT = o.input
     macs = {"gen": o.gen_mac, "v6": o.v6_mac, "rly4": o.rly4_mac,
             "rly6": o.rly6_mac}
     gen = Port(o.gen_if, o.rly4_mac)

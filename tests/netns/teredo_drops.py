@@ -227,8 +227,14 @@ subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3", "-c",
 check(wait_for(lambda: delta(b, stats(SOCK), "drop_tx_dst_not_teredo") == 1, 10),
       "misrouted ICMPv6 error dropped")
 a = stats(SOCK)
-check(delta(b, a, "icmp6_unreachable") == 0 and delta(b, a, "icmp6_suppressed") == 1,
-      "no ICMPv6 error about an ICMPv6 error")
+# The positive control's client (198.51.100.30:41000) never answers its
+# bubbles: v6h's Port Unreachable to it is queued, and ~8 s later the
+# peer is given up, with an error about that queued ICMPv6 error, which
+# is suppressed too.  On a loaded machine that can fall in this window.
+check(delta(b, a, "icmp6_unreachable") == 0 and
+      delta(b, a, "icmp6_suppressed") - delta(b, a, "peers_given_up") == 1,
+      "no ICMPv6 error about an ICMPv6 error (suppressed +%d, given up +%d)"
+      % (delta(b, a, "icmp6_suppressed"), delta(b, a, "peers_given_up")))
 
 # An unreachable client: at most the queue bound is queued, 1 bubble.
 b = stats(SOCK)

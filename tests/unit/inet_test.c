@@ -220,6 +220,55 @@ START_TEST(test_ip4_build)
 }
 END_TEST
 
+/*
+ * The hop a TUN write gives back (ip_hop_credit): TTL + 1 with the header
+ * checksum as a fresh header would have it, for every TTL and a spread of
+ * IDs (the checksum takes every value); 255 stays; IPv6 hop limit + 1.
+ */
+START_TEST(test_hop_credit)
+{
+	struct ip4_hdr	h;
+	uint8_t		a[IP6_HDR_LEN], b[IP4_HDR_LEN];
+	unsigned int	ttl, id;
+
+	memset(&h, 0, sizeof(h));
+	h.total_len = 0x73;
+	h.proto = 41;
+	h.src = tp_a4("192.88.99.2");
+	h.dst = tp_a4("198.51.100.7");
+	for (id = 0; id < 65536; id += 257) {
+		for (ttl = 0; ttl <= 255; ttl++) {
+			h.id = (uint16_t)id;
+			h.frag = (id & 1) ? IP4_DF : 0;
+			h.ttl = (uint8_t)ttl;
+			ip4_write(a, &h);
+			ip_hop_credit(a, IP4_HDR_LEN);
+			h.ttl = (uint8_t)(ttl < 255 ? ttl + 1 : 255);
+			ip4_write(b, &h);
+			ck_assert_uint_eq(tp_csum(a, IP4_HDR_LEN, NULL, 0), 0);
+			ck_assert_msg(memcmp(a, b, IP4_HDR_LEN) == 0,
+			    "ttl %u id %u", ttl, id);
+		}
+	}
+	memset(a, 0, sizeof(a));
+	a[0] = 0x60;
+	a[7] = 64;
+	ip_hop_credit(a, sizeof(a));
+	ck_assert_uint_eq(a[7], 65);
+	a[7] = 255;
+	ip_hop_credit(a, sizeof(a));
+	ck_assert_uint_eq(a[7], 255);
+	/* Too short for its header: left alone. */
+	a[7] = 3;
+	ip_hop_credit(a, IP6_HDR_LEN - 1);
+	ck_assert_uint_eq(a[7], 3);
+	b[0] = 0x45;
+	b[8] = 3;
+	ip_hop_credit(b, IP4_HDR_LEN - 1);
+	ck_assert_uint_eq(b[8], 3);
+}
+END_TEST
+
 START_TEST(test_ip6_parse_build)
 {
 	uint8_t			pkt[200], out[200];
@@ -443,6 +492,7 @@ inet_suite(void)
 	tcase_add_test(tc, test_ip4_parse_ok_and_options);
 	tcase_add_test(tc, test_ip4_parse_errors);
 	tcase_add_test(tc, test_ip4_build);
+	tcase_add_test(tc, test_hop_credit);
 	tcase_add_test(tc, test_ip6_parse_build);
 	tcase_add_test(tc, test_ip6_upper);
 	tcase_add_test(tc, test_ip6_upper_chain_bound);

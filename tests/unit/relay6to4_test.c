@@ -57,13 +57,20 @@ teardown(void)
 	r64_free(&r);
 }
 
+/* hop 1: the relay is the forwarding hop (Input packet's ring). */
 static enum r64_verdict
-run(const uint8_t *b, size_t len, uint64_t now)
+run_hop(const uint8_t *b, size_t len, uint64_t now, int hop)
 {
 	tunbatch_pkt_reset(&p);
 	memcpy(p.data, b, len);
 	p.len = len;
-	return r64_process(&r, now, &p);
+	return r64_process(&r, now, &p, hop);
+}
+
+static enum r64_verdict
+run(const uint8_t *b, size_t len, uint64_t now)
+{
+	return run_hop(b, len, now, 1);
 }
 
 static uint64_t
@@ -202,6 +209,29 @@ START_TEST(test_time_exceeded)
 	ilen = tp_udp6(in6, NATIVE, SITE6, 2, 0, 64);
 	ck_assert_int_eq(run(in6, ilen, 0), R64_V_FORWARD);
 	check_encap(ilen, 1);
+}
+END_TEST
+
+/*
+ * From the TUN the kernel forwarded the packet and took the hop: the
+ * relay passes the hop limit on as it came (one relay host, one hop),
+ * forwards 1, and answers only 0 with Time Exceeded.
+ */
+START_TEST(test_kernel_took_the_hop)
+{
+	size_t		ilen = tp_udp6(in6, NATIVE, SITE6, 63, 0, 64);
+
+	ck_assert_int_eq(run_hop(in6, ilen, 0, 0), R64_V_FORWARD);
+	check_encap(ilen, 63);
+	ilen = tp_udp6(in6, NATIVE, SITE6, 1, 0, 64);
+	ck_assert_int_eq(run_hop(in6, ilen, 0, 0), R64_V_FORWARD);
+	check_encap(ilen, 1);
+	ck_assert_uint_eq(cnt(R64_DROP_HOP_LIMIT), 0);
+	ilen = tp_udp6(in6, NATIVE, SITE6, 0, 0, 64);
+	ck_assert_int_eq(run_hop(in6, ilen, 0, 0), R64_V_ERROR);
+	ck_assert_uint_eq(cnt(R64_DROP_HOP_LIMIT), 1);
+	ck_assert_uint_eq(cnt(R64_TIME_EXCEEDED_SENT), 1);
+	ck_assert_uint_eq(cnt(R64_FORWARDED), 2);
 }
 END_TEST
 
@@ -405,6 +435,7 @@ r64_suite(void)
 	tcase_add_test(tc, test_ttl_df_ecn_options);
 	tcase_add_test(tc, test_mtu);
 	tcase_add_test(tc, test_time_exceeded);
+	tcase_add_test(tc, test_kernel_took_the_hop);
 	tcase_add_test(tc, test_default_error_source);
 	tcase_add_test(tc, test_drops);
 	tcase_add_test(tc, test_malformed_and_ipv4);
