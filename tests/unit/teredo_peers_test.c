@@ -415,6 +415,8 @@ peers_suite(void)
 {
 	Suite	*s = suite_create("teredo_peers");
 	TCase	*tc = tcase_create("peers");
+	/* large_table fills a million entries: seconds on a loaded machine. */
+	tcase_set_timeout(tc, 60);
 
 	tcase_add_test(tc, bubble_timer_schedule);
 	tcase_add_test(tc, bubble_spacing_rule);
