@@ -80,5 +80,5 @@ capture_1308 "$T/frag.txt" -n 'src host 203.0.113.20 and ip[6:2] & 0x2000 != 0'
 ns_exec rly ip link set dev eth0 mtu 1500
 [ -s "$T/frag.txt" ] || fail "no fragment of the 1308-byte datagram on a 1300-byte link"
 wait_until 5 tl_status_ge out4_too_big $((tb + 1)) ||
-    fail "out4_too_big did not move ($tb -> $(tl_status out4_too_big); out4_kernel_path $kp -> $(tl_status out4_kernel_path))"
+    fail "out4_too_big did not move ($tb -> $(tl_status out4_too_big); out4_kernel_path $kp -> $(tl_status out4_kernel_path); out4_mtu $(tl_status out4_mtu); peer $C: $("$BUILD/relayctl" -s "$T/teredod.sock" peer "$C" 2>&1 | tr '\n' ' '))"
 pass "datagram over the output MTU: kernel path (out4_too_big $(tl_status out4_too_big)), sent in fragments"
