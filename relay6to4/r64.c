@@ -9,8 +9,9 @@
  *     6to4<->6to4 relaying)
  *   dst V4ADDR global (RFC 3964 5.3.1, 192.88.99.0/24, optional
  *     100.64/10, the relay's subnet broadcasts) and not ours (A22)
- *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28); no
- *     Type 0 Routing Header (RFC 5095)
+ *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28); an
+ *     extension header chain walked to its end (too long or truncated:
+ *     dropped, never passed); no Type 0 Routing Header (RFC 5095)
  *   hop limit (Time Exceeded to the source); size against the tunnel MTU
  *     (Packet Too Big to the source, rate-limited)
  * Encapsulation prepends 20 bytes into the buffer's headroom.
@@ -113,6 +114,7 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 {
 	struct ip6_hdr_info	i;
 	struct pbuf		pkt, pay;
+	struct ip6_chain	chain;
 	struct in_addr		v4;
 
 	counters_inc(&r->cnt, R64_RX);
@@ -136,7 +138,15 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 		return r64_drop(r, R64_DROP_DST_V4_OWN);
 	if (sixtofour_embeds_any(&i.src, r->own, r->nown))
 		return r64_drop(r, R64_DROP_LOOP);
-	if (ip6_has_rh0(i.nxt, &pay))
+	switch (ip6_chain_walk(i.nxt, &pay, &chain)) {
+	case IP6_CHAIN_OK:
+		break;
+	case IP6_CHAIN_ERR_TOO_LONG:
+		return r64_drop(r, R64_DROP_EXT_TOO_LONG);
+	default:
+		return r64_drop(r, R64_DROP_EXT_TRUNCATED);
+	}
+	if (chain.flags & IP6_CHAIN_RH0)
 		return r64_drop(r, R64_DROP_RH0);
 	if (i.hlim <= 1) {
 		counters_inc(&r->cnt, R64_DROP_HOP_LIMIT);

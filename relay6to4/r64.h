@@ -31,6 +31,8 @@
 	X(R64_DROP_DST_V4_BOGON, "drop_dst_v4_bogon") \
 	X(R64_DROP_DST_V4_OWN, "drop_dst_v4_own") \
 	X(R64_DROP_LOOP, "drop_loop") \
+	X(R64_DROP_EXT_TOO_LONG, "drop_ext_chain_too_long") \
+	X(R64_DROP_EXT_TRUNCATED, "drop_ext_chain_truncated") \
 	X(R64_DROP_RH0, "drop_rh0") \
 	X(R64_DROP_HOP_LIMIT, "drop_hop_limit") \
 	X(R64_DROP_TOO_BIG, "drop_too_big")

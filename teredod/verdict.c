@@ -38,6 +38,27 @@ v4_bogon(struct in_addr a)
 	return sixtofour_v4_bogon(a, SIXTOFOUR_BOGON_100_64);
 }
 
+/*
+ * The extension header chain: C_RX_PACKETS (0, no drop counter) when it
+ * is whole and free of RH0, else the counter of the drop (a chain we
+ * cannot walk to its end is never forwarded).
+ */
+static enum td_counter
+td_chain_counter(uint8_t nxt, const struct pbuf *pl, enum td_counter too_long,
+    enum td_counter truncated, enum td_counter rh0)
+{
+	struct ip6_chain	c;
+
+	switch (ip6_chain_walk(nxt, pl, &c)) {
+	case IP6_CHAIN_OK:
+		return (c.flags & IP6_CHAIN_RH0) ? rh0 : C_RX_PACKETS;
+	case IP6_CHAIN_ERR_TOO_LONG:
+		return too_long;
+	default:
+		return truncated;
+	}
+}
+
 void
 tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
     struct tx_verdict *v)
@@ -59,10 +80,9 @@ tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
 		v->counter = D_TX_BAD_SRC;
 		return;
 	}
-	if (ip6_has_rh0(v->ip6.nxt, &pl)) {
-		v->counter = D_TX_RH0;
+	if ((v->counter = td_chain_counter(v->ip6.nxt, &pl, D_TX_EXT_TOO_LONG,
+	    D_TX_EXT_TRUNCATED, D_TX_RH0)) != 0)
 		return;
-	}
 	if (teredo_addr_decode(&v->ip6.dst, &v->dst) == -1) {
 		v->counter = D_TX_NOT_TEREDO;
 		v->act = TX_UNREACH;
@@ -158,10 +178,9 @@ rx_classify(const struct td_policy *pol, const uint8_t *payload, size_t len,
 		return;
 	}
 	pbuf_init(&b, payload + v->pkt.ip6_off + IP6_HDR_LEN, v->pkt.ip6.plen);
-	if (ip6_has_rh0(v->pkt.ip6.nxt, &b)) {
-		v->counter = D_RX_RH0;
+	if ((v->counter = td_chain_counter(v->pkt.ip6.nxt, &b,
+	    D_RX_EXT_TOO_LONG, D_RX_EXT_TRUNCATED, D_RX_RH0)) != 0)
 		return;
-	}
 	v->act = RX_FORWARD;
 }
 
