@@ -6,7 +6,11 @@
  * carries over.  After each verdict the output must be well formed:
  * inside the buffer; FORWARD is IPv6 from 2002::/16 with a sane
  * destination; REPLY is IPv4 protocol 41 from one of our addresses with
- * a correct header checksum.
+ * a correct header checksum.  The policy oracle (policy6.h, a walk of its
+ * own) aborts when a forwarded packet carries an RH0, an ND message or an
+ * extension header chain the relay could not have walked to its end, or
+ * when its source's V4ADDR is not the outer source of the record that
+ * carried it (RFC 3964 5.2; an Echo Reply from our own /48 excepted).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +19,7 @@
 
 #include "relay4to6/r46.h"
 #include "sixtofour.h"
+#include "policy6.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -23,6 +28,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct r46	r;
 static int		ready;
 static uint8_t		buf[TB_HEADROOM + TB_PKT_MAX];
+static struct in_addr	outer_src;	/* of the record being processed */
 
 static void
 fuzz_init(void)
@@ -59,6 +65,9 @@ fuzz_check(enum r46_verdict v, const struct tb_pkt *p)
 		CHECK(!sixtofour_is_6to4(&i.dst));
 		CHECK(!sixtofour_v6_insane(&i.dst));
 		CHECK(i.hlim >= 1);
+		CHECK(policy6_forwardable(p->data, p->len, IP6_CHAIN_MAX, 1));
+		CHECK(sixtofour_v4(&i.src).s_addr == outer_src.s_addr ||
+		    sixtofour_v4_listed(r.own, r.nown, sixtofour_v4(&i.src)));
 		break;
 	case R46_V_REPLY:
 		CHECK(ip4_parse(&b, &o, &pay) == IP4_OK);
@@ -89,6 +98,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tunbatch_pkt_reset(&p);
 		(void)pbuf_get(&in, p.data, len);
 		p.len = len;
+		if (len >= 16)
+			memcpy(&outer_src, p.data + 12, 4);
 		fuzz_check(r46_process(&r, now, &p), &p);
 		now += 700;
 	}
