@@ -57,7 +57,7 @@ state_save(const char *path, const struct peers *t, uint64_t now_ms)
 	return n;
 }
 
-/* One peer line; 0 or -1. */
+/* One peer line; 1 restored, 0 not (the table is full), -1 bad. */
 static int
 state_line(char *line, struct peers *t, uint64_t now_ms)
 {
@@ -84,16 +84,17 @@ state_line(char *line, struct peers *t, uint64_t now_ms)
 	    (p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
 		return 0;		/* table full: fine, fewer peers */
 	peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
-	return 0;
+	return 1;
 }
 
+/* Peers restored, or -1; *lines gets the peer lines read. */
 static int
-state_read(const char *path, struct peers *t, uint64_t now_ms)
+state_read(const char *path, struct peers *t, uint64_t now_ms, int *lines)
 {
 	char		 line[256];
 	long long	 when;
 	FILE		*f;
-	int		 n = 0;
+	int		 k, n = 0;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? 0 : -1;
@@ -108,11 +109,12 @@ state_read(const char *path, struct peers *t, uint64_t now_ms)
 		return 0;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (state_line(line, t, now_ms) == -1) {
+		if ((k = state_line(line, t, now_ms)) == -1) {
 			fclose(f);
 			return -1;
 		}
-		n++;
+		(*lines)++;
+		n += k;
 	}
 	fclose(f);
 	return n;
@@ -121,12 +123,13 @@ state_read(const char *path, struct peers *t, uint64_t now_ms)
 int
 state_load(const char *path, struct peers *t, uint64_t now_ms)
 {
-	int	n = state_read(path, t, now_ms);
+	int	lines = 0, n = state_read(path, t, now_ms, &lines);
 
 	if (n == -1)
 		log_warnx("state file %s: unreadable or damaged, load stopped",
 		    path);
-	else if (n > 0)
-		log_info("state file %s: %d peers restored", path, n);
+	else if (lines > 0)
+		log_info("state file %s: restored %d of %d peers, %d dropped: "
+		    "capacity %u", path, n, lines, lines - n, t->lim.capacity);
 	return n;
 }

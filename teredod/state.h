@@ -19,7 +19,11 @@ struct peers;
 
 /* Number of peers written, or -1 (logged). */
 int	state_save(const char *path, const struct peers *, uint64_t now_ms);
-/* Peers loaded (logged), 0 if the file is absent or too old, -1 bad. */
+/*
+ * Peers restored into the table (logged with the lines read and those
+ * dropped because the table was full), 0 if the file is absent or too
+ * old, -1 bad.
+ */
 int	state_load(const char *path, struct peers *, uint64_t now_ms);
 
 #endif /* TD_STATE_H */

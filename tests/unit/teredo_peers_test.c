@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "teredo.h"
 #include "teredod/peers.h"
 #include "teredod/state.h"
@@ -372,6 +373,58 @@ START_TEST(state_round_trip)
 }
 END_TEST
 
+/*
+ * A StateFile larger than the table: the count and the log say how many
+ * were restored, of how many, and how many the capacity dropped (not
+ * "3000 peers restored" when 16 were kept).
+ */
+START_TEST(state_capacity_told)
+{
+	struct peers	 t, u;
+	struct peers_limits l = lim(3000, 16, 4096), small = lim(16, 16, 4096);
+	struct in6_addr	 a;
+	struct peer	*p;
+	char		 path[] = "/tmp/jf-teredo-state.XXXXXX";
+	char		 logp[] = "/tmp/jf-teredo-log.XXXXXX";
+	char		 logged[512] = "";
+	FILE		*f;
+	uint32_t	 i;
+	int		 fd = mkstemp(path), lfd = mkstemp(logp), saved;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(lfd, 0);
+	close(fd);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (i = 0; i < 3000; i++) {
+		a = taddr(i);
+		p = peers_create(&t, &a, PEER_TRUSTED, T0);
+		ck_assert_ptr_nonnull(p);
+		peer_trust(&t, p, htonl(0xc6336414), (uint16_t)(1 + i), T0);
+	}
+	ck_assert_int_eq(state_save(path, &t, T0 + 1000), 3000);
+	peers_free(&t);
+	ck_assert_int_eq(peers_init(&u, &small, &key, T0), 0);
+	log_init("teredod", 1, 0);
+	saved = dup(STDERR_FILENO);
+	ck_assert_int_ge(dup2(lfd, STDERR_FILENO), 0);
+	ck_assert_int_eq(state_load(path, &u, T0 + 5000), 16);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+	close(saved);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 16);
+	f = fdopen(lfd, "r");
+	ck_assert_ptr_nonnull(f);
+	rewind(f);
+	ck_assert_uint_gt(fread(logged, 1, sizeof(logged) - 1, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(logged, "restored 16 of 3000 peers, "
+	    "2984 dropped: capacity 16"));
+	unlink(path);
+	unlink(logp);
+	peers_free(&u);
+}
+END_TEST
+
 static Suite *
 peers_suite(void)
 {
@@ -387,6 +440,7 @@ peers_suite(void)
 	tcase_add_test(tc, rate_limit_new);
 	tcase_add_test(tc, large_table);
 	tcase_add_test(tc, state_round_trip);
+	tcase_add_test(tc, state_capacity_told);
 	suite_add_tcase(s, tc);
 	return s;
 }
