@@ -71,7 +71,8 @@ r64_input_packet_open(const struct r64_conf *c, int tunfd)
 	n = pktring_filter_ip6_16(prog, 0x2002);
 	if (pktring_open(&ring, c->input_if, prog, n, 0) == -1)
 		fatal("packet input on %s", c->input_if);
-	if (tunbatch_init(&tbp, tunfd, c->batch, r64_verdict, &eng) == -1)
+	if (tunbatch_init(&tbp, tunfd, c->batch, r64_verdict_ring, &eng) ==
+	    -1)
 		fatal("tunbatch");
 	if (c->output == R64_OUTPUT_RAW && tunbatch_open_raw(&tbp) == -1)
 		fatal("raw output sockets");

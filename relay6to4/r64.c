@@ -166,3 +166,24 @@ r64_verdict(void *arg, uint64_t now_ms, struct tb_pkt *p)
 {
 	return r64_process(arg, now_ms, p) != R64_V_DROP;
 }
+
+/*
+ * A packet ring hands over frames whose EtherType said IPv6: anything
+ * but version 6 there is a malformed IPv6 packet, not IPv4 the kernel
+ * routed to our source (which only the TUN carries).
+ */
+enum r64_verdict
+r64_process_ring(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
+{
+	if (ip_version(p->data, p->len) != 6) {
+		counters_inc(&r->cnt, R64_RX);
+		return r64_drop(r, R64_DROP_IP6_MALFORMED);
+	}
+	return r64_process(r, now_ms, p);
+}
+
+int
+r64_verdict_ring(void *arg, uint64_t now_ms, struct tb_pkt *p)
+{
+	return r64_process_ring(arg, now_ms, p) != R64_V_DROP;
+}

@@ -108,5 +108,12 @@ void	r64_init(struct r64 *, const struct r64_conf *,
 void	r64_free(struct r64 *);
 enum r64_verdict r64_process(struct r64 *, uint64_t now_ms, struct tb_pkt *);
 int	r64_verdict(void *r64, uint64_t now_ms, struct tb_pkt *);
+/*
+ * The same for a packet from the ring of Input packet (EtherType IPv6):
+ * a version other than 6 is drop_ip6_malformed, not drop_ip4_ignored.
+ */
+enum r64_verdict r64_process_ring(struct r64 *, uint64_t now_ms,
+	    struct tb_pkt *);
+int	r64_verdict_ring(void *r64, uint64_t now_ms, struct tb_pkt *);
 
 #endif /* JF_R64_H */

@@ -429,6 +429,35 @@ START_TEST(test_ext_chain_fails_closed)
 }
 END_TEST
 
+/*
+ * From the packet ring the EtherType said IPv6: an IPv4 packet there is
+ * a malformed IPv6 packet, not IPv4 routed to our source (the TUN's case).
+ */
+START_TEST(test_ring_not_ipv6)
+{
+	uint8_t	v4[64];
+	size_t	len = tp_ip4(v4, SITE4, SRC4, 17, 64, 0, 1, 0, NULL, 0,
+	    (const uint8_t *)"\0\0\0\0\x20\x02\0\0", 8);
+
+	tunbatch_pkt_reset(&p);
+	memcpy(p.data, v4, len);
+	p.len = len;
+	ck_assert_int_eq(r64_process_ring(&r, 0, &p), R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_IP6_MALFORMED), 1);
+	ck_assert_uint_eq(cnt(R64_DROP_IP4_IGNORED), 0);
+	ck_assert_uint_eq(cnt(R64_RX), 1);
+	/* From the TUN it is IPv4 to our source: ignored on purpose. */
+	ck_assert_int_eq(run(v4, len, 0), R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_IP4_IGNORED), 1);
+	/* And IPv6 from the ring goes through the same checks. */
+	tunbatch_pkt_reset(&p);
+	len = tp_udp6(p.data, NATIVE, SITE6, 64, 0, 20);
+	p.len = len;
+	ck_assert_int_eq(r64_process_ring(&r, 0, &p), R64_V_FORWARD);
+	ck_assert_uint_eq(cnt(R64_FORWARDED), 1);
+}
+END_TEST
+
 static Suite *
 r64_suite(void)
 {
@@ -438,6 +467,7 @@ r64_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_forward_good);
 	tcase_add_test(tc, test_ext_chain_fails_closed);
+	tcase_add_test(tc, test_ring_not_ipv6);
 	tcase_add_test(tc, test_ttl_df_ecn_options);
 	tcase_add_test(tc, test_mtu);
 	tcase_add_test(tc, test_time_exceeded);
