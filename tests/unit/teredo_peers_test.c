@@ -425,6 +425,49 @@ START_TEST(state_capacity_told)
 }
 END_TEST
 
+/*
+ * The bound docs/teredod.md states for bubbles towards one server IPv4:
+ * first bubbles (entry creation) and retries take tokens from one bucket
+ * (rate R = NewPeerRatePerServer, burst 2R), so over T seconds at most
+ * 2R + R*T go there however many fresh destinations name it; entries
+ * from one /64 are limited to P = NewPeerRatePer64 (burst 2P).
+ */
+START_TEST(bubble_bound_per_server)
+{
+	struct peers		t;
+	struct peers_limits	l = { 1024, 16, 4096, 5, 10, 65536 };
+	struct in6_addr		src;
+	struct in_addr		srv, other;
+	uint64_t		now;
+	uint32_t		sent = 0, mine = 0, i;
+
+	inet_pton(AF_INET, "192.0.2.1", &srv);
+	inet_pton(AF_INET, "198.51.100.1", &other);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	/* 5 s of a flood: a new destination (a fresh /64 each) and three
+	 * retries every 10 ms, all naming srv. */
+	for (now = T0, i = 0; now < T0 + 5000; now += 10, i++) {
+		inet_pton(AF_INET6, "2001:db8::1", &src);
+		src.s6_addr[4] = (uint8_t)(i >> 8);
+		src.s6_addr[5] = (uint8_t)i;
+		sent += (uint32_t)peers_may_create(&t, &src, srv, now);
+		sent += (uint32_t)peers_server_token(&t, srv, now);
+		sent += (uint32_t)peers_server_token(&t, srv, now);
+		sent += (uint32_t)peers_server_token(&t, srv, now);
+	}
+	ck_assert_uint_le(sent, 2 * 10 + 10 * 5);
+	ck_assert_uint_ge(sent, 2 * 10 + 10 * 5 - 1);
+	/* Another server has its own bucket. */
+	ck_assert_int_eq(peers_server_token(&t, other, now), 1);
+	/* One /64: 2P at once, then P per second. */
+	inet_pton(AF_INET6, "2001:db8:77::1", &src);
+	for (i = 0; i < 100; i++)
+		mine += (uint32_t)peers_may_create(&t, &src, other, now);
+	ck_assert_uint_eq(mine, 2 * 5);
+	peers_free(&t);
+}
+END_TEST
+
 static Suite *
 peers_suite(void)
 {
@@ -441,6 +484,7 @@ peers_suite(void)
 	tcase_add_test(tc, large_table);
 	tcase_add_test(tc, state_round_trip);
 	tcase_add_test(tc, state_capacity_told);
+	tcase_add_test(tc, bubble_bound_per_server);
 	suite_add_tcase(s, tc);
 	return s;
 }
