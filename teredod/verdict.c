@@ -39,23 +39,28 @@ v4_bogon(struct in_addr a)
 }
 
 /*
- * The extension header chain: C_RX_PACKETS (0, no drop counter) when it
- * is whole and free of RH0, else the counter of the drop (a chain we
- * cannot walk to its end is never forwarded).
+ * The extension header chain: 1 with *drop set when the packet must be
+ * dropped (a chain we cannot walk to its end is never forwarded, nor one
+ * holding RH0), 0 when it may go on.
  */
-static enum td_counter
-td_chain_counter(uint8_t nxt, const struct pbuf *pl, enum td_counter too_long,
-    enum td_counter truncated, enum td_counter rh0)
+static int
+td_chain_drop(uint8_t nxt, const struct pbuf *pl, enum td_counter too_long,
+    enum td_counter truncated, enum td_counter rh0, enum td_counter *drop)
 {
 	struct ip6_chain	c;
 
 	switch (ip6_chain_walk(nxt, pl, &c)) {
 	case IP6_CHAIN_OK:
-		return (c.flags & IP6_CHAIN_RH0) ? rh0 : C_RX_PACKETS;
+		if (!(c.flags & IP6_CHAIN_RH0))
+			return 0;
+		*drop = rh0;
+		return 1;
 	case IP6_CHAIN_ERR_TOO_LONG:
-		return too_long;
+		*drop = too_long;
+		return 1;
 	default:
-		return truncated;
+		*drop = truncated;
+		return 1;
 	}
 }
 
@@ -80,8 +85,8 @@ tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
 		v->counter = D_TX_BAD_SRC;
 		return;
 	}
-	if ((v->counter = td_chain_counter(v->ip6.nxt, &pl, D_TX_EXT_TOO_LONG,
-	    D_TX_EXT_TRUNCATED, D_TX_RH0)) != 0)
+	if (td_chain_drop(v->ip6.nxt, &pl, D_TX_EXT_TOO_LONG,
+	    D_TX_EXT_TRUNCATED, D_TX_RH0, &v->counter))
 		return;
 	if (teredo_addr_decode(&v->ip6.dst, &v->dst) == -1) {
 		v->counter = D_TX_NOT_TEREDO;
@@ -178,8 +183,8 @@ rx_classify(const struct td_policy *pol, const uint8_t *payload, size_t len,
 		return;
 	}
 	pbuf_init(&b, payload + v->pkt.ip6_off + IP6_HDR_LEN, v->pkt.ip6.plen);
-	if ((v->counter = td_chain_counter(v->pkt.ip6.nxt, &b,
-	    D_RX_EXT_TOO_LONG, D_RX_EXT_TRUNCATED, D_RX_RH0)) != 0)
+	if (td_chain_drop(v->pkt.ip6.nxt, &b, D_RX_EXT_TOO_LONG,
+	    D_RX_EXT_TRUNCATED, D_RX_RH0, &v->counter))
 		return;
 	v->act = RX_FORWARD;
 }
