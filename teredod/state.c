@@ -57,7 +57,10 @@ state_save(const char *path, const struct peers *t, uint64_t now_ms)
 	return n;
 }
 
-/* One peer line; 1 restored, 0 not (the table is full), -1 bad. */
+/*
+ * One peer line; 1 restored (a new entry), 0 a repeat of one restored
+ * (its mapping updated), -2 not restored (the table is full), -1 bad.
+ */
 static int
 state_line(char *line, struct peers *t, uint64_t now_ms)
 {
@@ -80,16 +83,23 @@ state_line(char *line, struct peers *t, uint64_t now_ms)
 	pn = strtoul(port, &end, 10);
 	if (errno || *end != '\0' || pn == 0 || pn > 65535)
 		return -1;
-	if ((p = peers_lookup(t, &a)) == NULL &&
-	    (p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
-		return 0;		/* table full: fine, fewer peers */
+	if ((p = peers_lookup(t, &a)) != NULL) {
+		peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
+		return 0;
+	}
+	if ((p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
+		return -2;		/* table full: fine, fewer peers */
 	peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
 	return 1;
 }
 
-/* Peers restored, or -1; *lines gets the peer lines read. */
+/*
+ * Peers restored, or -1; *lines gets the peer lines read, *full those
+ * the table had no room for.
+ */
 static int
-state_read(const char *path, struct peers *t, uint64_t now_ms, int *lines)
+state_read(const char *path, struct peers *t, uint64_t now_ms, int *lines,
+    int *full)
 {
 	char		 line[256];
 	long long	 when;
@@ -114,7 +124,10 @@ state_read(const char *path, struct peers *t, uint64_t now_ms, int *lines)
 			return -1;
 		}
 		(*lines)++;
-		n += k;
+		if (k == -2)
+			(*full)++;
+		else
+			n += k;
 	}
 	fclose(f);
 	return n;
@@ -123,13 +136,14 @@ state_read(const char *path, struct peers *t, uint64_t now_ms, int *lines)
 int
 state_load(const char *path, struct peers *t, uint64_t now_ms)
 {
-	int	lines = 0, n = state_read(path, t, now_ms, &lines);
+	int	lines = 0, full = 0, n;
 
+	n = state_read(path, t, now_ms, &lines, &full);
 	if (n == -1)
 		log_warnx("state file %s: unreadable or damaged, load stopped",
 		    path);
 	else if (lines > 0)
 		log_info("state file %s: restored %d of %d peers, %d dropped: "
-		    "capacity %u", path, n, lines, lines - n, t->lim.capacity);
+		    "capacity %u", path, n, lines, full, t->lim.capacity);
 	return n;
 }

@@ -378,6 +378,15 @@ END_TEST
  * were restored, of how many, and how many the capacity dropped (not
  * "3000 peers restored" when 16 were kept).
  */
+static struct in6_addr
+tp_c(void)
+{
+	struct in6_addr	a;
+
+	inet_pton(AF_INET6, "2001:0:cb00:7101:0:63bf:39cc:9beb", &a);
+	return a;
+}
+
 START_TEST(state_capacity_told)
 {
 	struct peers	 t, u;
@@ -419,6 +428,22 @@ START_TEST(state_capacity_told)
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(logged, "restored 16 of 3000 peers, "
 	    "2984 dropped: capacity 16"));
+	peers_free(&u);
+	/* A repeated line updates its entry: one restored, none dropped. */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "teredod-state 1 %lld\n", (long long)time(NULL));
+	for (i = 0; i < 2; i++)
+		fprintf(f, "2001:0:cb00:7101:0:63bf:39cc:9beb 198.51.100.20 "
+		    "%u\n", 40000 + i);
+	fclose(f);
+	ck_assert_int_eq(peers_init(&u, &small, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, T0 + 5000), 1);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 1);
+	a = tp_c();
+	p = peers_lookup(&u, &a);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->map_port, 40001);
 	unlink(path);
 	unlink(logp);
 	peers_free(&u);
