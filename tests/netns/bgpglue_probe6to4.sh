@@ -3,8 +3,10 @@
 # namespace: native IPv6 UDP to 2002:<our IPv4>::1 goes into the relay's
 # TUN, comes back encapsulated in protocol 41 to our IPv4, and bgpglue
 # sees its nonce.  The relay keeps answering "status" while its data path
-# is cut (no route into the TUN): the probe alone must withdraw.  No FRR
-# here: the decision (announce state) is what is checked.  Also: the
+# is cut (no route into the TUN): the probe alone must withdraw.  The
+# decision (announce state) is what is checked, and in the Input packet
+# part also bgpd's table (real zebra and bgpd of a 6to4 relay VM,
+# deploy/frr/vm-bgpd-6to4.conf).  Also: the
 # privilege split (the health process runs as nobody without
 # capabilities, the announcer keeps CAP_DAC_OVERRIDE only).
 # Then relay6to4 with Input packet (its ring on eth0, the ingress drop
@@ -79,7 +81,15 @@ wait_until 5 sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^announce
     fail "repaired, still $(st | grep announce)"
 pass "data path repaired: announced again"
 
-# --- Input packet.
+# --- Input packet, with zebra and bgpd (their speaker, 198.18.5.20,
+# answers no BGP: bgpd's own table is what is checked).
+lab_sed "$LAB_FRR_DIR/vm-bgpd-6to4.conf" "$T/vm.bgpd.conf" \
+    AS=$LAB_AS ROUTER_ID=198.18.5.1 SPEAKER4=198.18.5.20 \
+    SPEAKER6=2001:db8:100::1 RELAY4=192.88.99.2 || fail "bgpd config"
+lab_frr_start vm "$T/vm.bgpd.conf" || fail "FRR did not start"
+bgp_has() {	# prefix: in bgpd's table, sourced from bgpglue through zebra
+	lab_vtysh vm -c "show bgp ipv6 unicast $1" | grep -q 'Paths: (1 available'
+}
 stop() {	# pid: ours, started above
 	kill "$1"
 	wait_until 5 sh -c "! kill -0 $1 2>/dev/null" || fail "pid $1 did not exit"
@@ -87,6 +97,13 @@ stop() {	# pid: ours, started above
 wait_announce() {	# announced|withdrawn seconds what
 	wait_until "$2" sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^announce *$1\$'" ||
 	    fail "$3: expected announce $1, got: $(st | grep -E '^(announce|reason|check)')"
+	if [ "$1" = announced ]; then
+		wait_until "$2" bgp_has 2002::/16 ||
+		    fail "$3: announced, but 2002::/16 not in bgpd: $(lab_vtysh vm -c 'show bgp ipv6 unicast')"
+	else
+		wait_until "$2" sh -c "! vtysh -N '$(ns_name vm)' -c 'show bgp ipv6 unicast 2002::/16' 2>/dev/null | grep -q 'Paths: (1 available'" ||
+		    fail "$3: withdrawn, but 2002::/16 still in bgpd"
+	fi
 }
 rstat() {	# relay6to4 stats/status key
 	{ "$BUILD/relayctl" -s "$T/r64.sock" stats
@@ -119,6 +136,7 @@ ns_new gw
 packet_link
 printf 'Input packet\nInputInterface eth0\n' >>"$T/r64.conf"
 start_relay_packet
+sed -i "s|^ZservPath .*|ZservPath $(lab_frr_dir vm)/zserv.api|" "$T/g.conf"
 echo "ProbeInterface6 eth0" >>"$T/g.conf"
 rm -f "$T/g.sock"
 ns_bg vm "$BUILD/bgpglue" -f -c "$T/g.conf"
@@ -134,7 +152,7 @@ ns_exec vm ip link del eth0
 packet_link
 wait_until 5 sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^check_probe  *down .*why=no probe packet back'" ||
     fail "ring dead (eth0 replaced): expected the probe lost, got: $(st | grep -E '^(announce|reason|check)')"
-st | grep -q '^announce *withdrawn$' || fail "ring dead, still $(st | grep '^announce')"
+wait_announce withdrawn 5 "ring dead (eth0 replaced)"
 st | grep -q '^check_relay *up' || fail "relay check should stay up"
 rx=$(rstat rx)
 ns_exec vm /usr/bin/python3 -c 'import socket

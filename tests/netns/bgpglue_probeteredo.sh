@@ -1,7 +1,9 @@
 #!/bin/bash
-# bgpglue's Teredo data-plane probes against the real teredod, one
-# namespace per relay VM (vm), no FRR here: the decision (announce state)
-# is what is checked.  Two directions, each with its own check:
+# bgpglue's Teredo data-plane probes against the real teredod in one
+# namespace (vm), with the real FRR zebra and bgpd of a Teredo relay VM
+# (deploy/frr/vm-bgpd-teredo.conf): each withdrawal and return is checked
+# in bgpd's table (what it would send to the speaker), as well as in
+# bgpglue's announce state.  Two directions, each with its own check:
 #   probe      native->client: native IPv6 to a Teredo address whose
 #              server (and client) is bgpglue's own IPv4 makes teredod
 #              send its indirect bubble to that "server", i.e. to bgpglue
@@ -36,6 +38,12 @@ ns_exec vm ip link set teredo addrgenmode none
 ns_exec vm ip link set teredo up
 ns_exec vm ip -6 route add 2001::/32 dev teredo table 46
 ns_exec vm ip -6 rule add to 2001::/32 lookup 46 pref 100
+# zebra and bgpd (their speaker, 198.18.6.20, answers no BGP: bgpd's own
+# table is what is checked).
+lab_sed "$LAB_FRR_DIR/vm-bgpd-teredo.conf" "$T/vm.bgpd.conf" \
+    AS=$LAB_AS ROUTER_ID=198.18.6.10 SPEAKER4=198.18.6.20 \
+    SPEAKER6=2001:db8:100::1 TEREDO4=198.18.6.1 || fail "bgpd config"
+lab_frr_start vm "$T/vm.bgpd.conf" || fail "FRR did not start"
 
 start_teredod() {	# extra config lines...
 	local l
@@ -63,7 +71,10 @@ start_glue() {	# extra config lines...
 		cat <<EOC
 ControlSocket $T/g.sock
 RelayControlSocket $T/teredod.sock
-ZservPath $T/no-zebra-here.api
+ZservPath $(lab_frr_dir vm)/zserv.api
+ZapiProfile frr8
+RouteType table
+User ""
 Prefix 2001::/32
 Prefix 198.18.6.1/32
 CheckIntervalMs 200
@@ -96,9 +107,19 @@ tstat() {	# teredod status/stats key
 	  "$BUILD/relayctl" -s "$T/teredod.sock" status; } 2>/dev/null |
 	    awk -v k="$1" '$1 == k {print $2; exit}'
 }
+bgp_has() {	# prefix: in bgpd's table, sourced from bgpglue through zebra
+	lab_vtysh vm -c "show bgp ipv6 unicast $1" | grep -q 'Paths: (1 available'
+}
 wait_announce() {	# announced|withdrawn seconds what
 	wait_until "$2" sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^announce *$1\$'" ||
 	    fail "$3: expected announce $1, got: $(st | grep -E '^(announce|reason|check)')"
+	if [ "$1" = announced ]; then
+		wait_until "$2" bgp_has 2001::/32 ||
+		    fail "$3: announced, but 2001::/32 not in bgpd: $(lab_vtysh vm -c 'show bgp ipv6 unicast')"
+	else
+		wait_until "$2" sh -c "! vtysh -N '$(ns_name vm)' -c 'show bgp ipv6 unicast 2001::/32' 2>/dev/null | grep -q 'Paths: (1 available'" ||
+		    fail "$3: withdrawn, but 2001::/32 still in bgpd"
+	fi
 }
 check_is() {	# check-name up|down
 	st | grep -q "^check_$1 *$2 " ||
