@@ -345,7 +345,14 @@ probe_tick_cb(evutil_socket_t fd, short ev, void *arg)
 		sin.sin_addr = p->cfg.target4;
 		if (p->cfg.mode == PROBE_TEREDO_C2N)
 			sin.sin_port = htons(TEREDO_PORT);
-		n = sendto(p->txfd, buf, (size_t)len, 0,
+		/*
+		 * 4to6: on-link routes only (the one into the relay's TUN).
+		 * Without its TUN route the probe would otherwise leave by
+		 * the default route, cross another VM's relay and come back
+		 * as a success (the flap bgpglue_failover caught).
+		 */
+		n = sendto(p->txfd, buf, (size_t)len,
+		    p->cfg.mode == PROBE_4TO6 ? MSG_DONTROUTE : 0,
 		    (struct sockaddr *)&sin, sizeof(sin));
 	} else {
 		memset(&sin6, 0, sizeof(sin6));
