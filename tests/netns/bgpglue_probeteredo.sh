@@ -16,7 +16,9 @@
 #   1. Input kernel: no route into teredod's TUN (native->client only).
 #   2. Input kernel: what teredod writes to its TUN is dropped before it
 #      is forwarded (client->native only).  Fails before the c2n probe.
-#   3. Input packet (rings on eth0), probes injected on eth0 and turned
+#   3. Input packet and Output packet (the fast mode: rings on eth0,
+#      pktout to the gateway gw, which routes the probes' answers back),
+#      probes injected on eth0 and turned
 #      into its ingress (ProbeInterface4/6, lab_probe_turnaround): eth0
 #      is replaced by a new link of the same name, as a hot-plugged NIC
 #      would be.  teredod's rings stay bound to the old one (dead), its
@@ -107,12 +109,17 @@ tstat() {	# teredod status/stats key
 	  "$BUILD/relayctl" -s "$T/teredod.sock" status; } 2>/dev/null |
 	    awk -v k="$1" '$1 == k {print $2; exit}'
 }
+tdbg() {	# teredod's non-zero counters, for failure messages
+	{ "$BUILD/relayctl" -s "$T/teredod.sock" stats
+	  "$BUILD/relayctl" -s "$T/teredod.sock" status; } 2>/dev/null |
+	    awk '$2 != "0" && $1 ~ /bubble|drop|^in[46]_frames|^out4_(sent|kernel)|state/ {printf "%s=%s ", $1, $2}'
+}
 bgp_has() {	# prefix: in bgpd's table, sourced from bgpglue through zebra
 	lab_vtysh vm -c "show bgp ipv6 unicast $1" | grep -q 'Paths: (1 available'
 }
 wait_announce() {	# announced|withdrawn seconds what
 	wait_until "$2" sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^announce *$1\$'" ||
-	    fail "$3: expected announce $1, got: $(st | grep -E '^(announce|reason|check)')"
+	    fail "$3: expected announce $1, got: $(st | grep -E '^(announce|reason|check)'); teredod: $(tdbg)"
 	if [ "$1" = announced ]; then
 		wait_until "$2" bgp_has 2001::/32 ||
 		    fail "$3: announced, but 2001::/32 not in bgpd: $(lab_vtysh vm -c 'show bgp ipv6 unicast')"
@@ -166,13 +173,27 @@ pass "client->native repaired: announced again"
 stop "$GLUE"
 stop "$TEREDOD"
 
-# --- Input packet: teredod's rings on eth0, the ingress drop rules of
-# docs/teredod.md, the probes injected on eth0.  The TUN route stays: it
+# --- Input packet + Output packet: teredod's rings on eth0, the ingress
+# drop rules of docs/teredod.md, the probes injected on eth0; its output
+# goes to gw by pktout, and gw routes the bubble (to 198.18.6.2) and the
+# native packet (to 2001:db8:7::1) back to vm.  The TUN route stays: it
 # is the way a locally sent probe would take, and must not count.
+ns_router gw
+ns_exec gw sysctl -qw net.ipv4.conf.all.send_redirects=0
+# The bubble comes back from gw with teredod's BindAddress, a local
+# address, as its source: without accept_local the kernel drops it as a
+# martian (docs/bgpglue.md, Output packet).
+ns_exec vm sysctl -qw net.ipv4.conf.all.accept_local=1
 packet_link() {
 	ns_link vm eth0 gw eth0 || fail "veth"
 	ns_exec vm ip addr add 198.18.6.10/24 dev eth0
+	ns_exec vm ip -6 addr add 2001:db8:66::10/64 dev eth0 nodad
+	ns_exec vm ip route add default via 198.18.6.20
+	ns_exec vm ip -6 route add default via 2001:db8:66::20
 	ns_exec gw ip addr add 198.18.6.20/24 dev eth0
+	ns_exec gw ip -6 addr add 2001:db8:66::20/64 dev eth0 nodad
+	ns_exec gw ip route add 198.18.6.2/32 via 198.18.6.10
+	ns_exec gw ip -6 route add 2001:db8:7::1/128 via 2001:db8:66::10
 	ns_exec vm nft -f - <<-'EON' || fail "nft ingress drop rules"
 	table netdev jfteredo {
 		chain in { type filter hook ingress device "eth0" priority -500;
@@ -181,9 +202,15 @@ packet_link() {
 	}
 	EON
 	lab_probe_turnaround vm eth0 || fail "tc turn-around on eth0"
+	# The answers to the probes are local, so nothing else would
+	# resolve the gateways pktout sends to: a real VM's traffic does.
+	wait_until 5 ns_exec vm ping -c1 -W1 198.18.6.20 >/dev/null ||
+	    fail "gw unreachable"
+	wait_until 5 ns_exec vm ping -6 -c1 -W1 2001:db8:66::20 >/dev/null ||
+	    fail "gw unreachable (IPv6)"
 }
 packet_link
-start_teredod "Input packet" "InputInterface eth0"
+start_teredod "Input packet" "InputInterface eth0" "Output packet" "OutputInterface eth0"
 start_glue "ProbeInterface4 eth0" "ProbeInterface6 eth0"
 wait_announce announced 5 "both probes through teredod's rings"
 check_is probe up
@@ -192,7 +219,19 @@ in4=$(tstat in4_frames)
 in6=$(tstat in6_frames)
 [ "${in4:-0}" -ge 2 ] && [ "${in6:-0}" -ge 2 ] ||
     fail "probes not seen by the rings: in4_frames ${in4:-0} in6_frames ${in6:-0}"
-pass "Input packet: both probes through the rings (in4_frames $in4, in6_frames $in6)"
+# The first answers take the kernel path until pktout's next hops are
+# resolved (once a second): wait for answers through pktout, still up.
+# One pktout for both families (same interface): its counters are out4_*.
+pktout_used() { [ "$(tstat out4_sent)" -ge 2 ]; }
+wait_until 10 pktout_used ||
+    fail "probes not answered through pktout: $("$BUILD/relayctl" -s "$T/teredod.sock" status | grep -E '^out' | tr '\n' ' ')"
+n2c_ok=$(st | awk '$1 == "probe" {print $3}')
+c2n_ok=$(st | awk '$1 == "probe_c2n" {print $3}')
+wait_until 5 sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | awk '\$1 == \"probe\" && \$3 != \"$n2c_ok\" {a=1} \$1 == \"probe_c2n\" && \$3 != \"$c2n_ok\" {b=1} END {exit !(a && b)}'" ||
+    fail "no probe answered after pktout took over: $(st | grep -E '^(check_)?probe')"
+wait_announce announced 5 "answers through pktout"
+out4=$(tstat out4_sent)
+pass "Input packet + Output packet: both probes through the rings (in4_frames $in4, in6_frames $in6) and back through pktout (out4_sent $out4)"
 
 # Replace eth0: the rings are left on the old link.
 ns_exec vm nft delete table netdev jfteredo
@@ -219,7 +258,7 @@ pass "rings dead, TUN path alive: withdrawn ($(st | grep '^check_probe_c2n '))"
 
 # A restarted teredod opens its rings on the new eth0.
 stop "$TEREDOD"
-start_teredod "Input packet" "InputInterface eth0"
+start_teredod "Input packet" "InputInterface eth0" "Output packet" "OutputInterface eth0"
 wait_announce announced 10 "teredod restarted on the new eth0"
 pass "teredod restarted: announced again"
 exit 0
