@@ -221,8 +221,14 @@ in6=$(tstat in6_frames)
     fail "probes not seen by the rings: in4_frames ${in4:-0} in6_frames ${in6:-0}"
 # The first answers take the kernel path until pktout's next hops are
 # resolved (once a second): wait for answers through pktout, still up.
-# One pktout for both families (same interface): its counters are out4_*.
-pktout_used() { [ "$(tstat out4_sent)" -ge 2 ]; }
+# One pktout for both families (same interface): its counters are out4_*;
+# once both next hops are usable, both directions' answers leave by it
+# (but the once-a-second kick per family).
+pktout_used() {
+	[ "$(tstat out4_nexthop_usable)" = 1 ] &&
+	    [ "$(tstat out6_nexthop_usable)" = 1 ] &&
+	    [ "$(tstat out4_sent)" -ge 2 ]
+}
 wait_until 10 pktout_used ||
     fail "probes not answered through pktout: $("$BUILD/relayctl" -s "$T/teredod.sock" status | grep -E '^out' | tr '\n' ' ')"
 n2c_ok=$(st | awk '$1 == "probe" {print $3}')
