@@ -69,11 +69,17 @@ const struct conf_key glue_conf_keys[] = {
 	K("ProbeSource4", CONF_IPV4, probe_src4, "0.0.0.0", 0, 0, 0,
 	    "this host's IPv4: 4to6 outer source, 6to4 V4ADDR probed, Teredo server/client (not teredod's)"),
 	K("ProbeTarget4", CONF_IPV4, probe_target4, "192.88.99.1", 0, 0, 0,
-	    "4to6: the relay address the probe is sent to"),
+	    "the relay address probed: 4to6 relay address, teredod's BindAddress"),
 	K("ProbeReturn6", CONF_IPV6, probe_ret6, "::", 0, 0, 0,
-	    "this host's IPv6: 4to6 inner destination, 6to4/teredo source"),
+	    "this host's IPv6: 4to6 and teredo client->native destination, 6to4 and teredo native->client source"),
 	K("ProbePort", CONF_U32, probe_port, "3560", 0, 1, 65535,
 	    "UDP port of the probe packets"),
+	K("ProbeInterface4", CONF_STR, probe_if4, "", 0, 0, 0,
+	    "inject IPv4 probes (4to6, teredo client->native) on this interface: the relay's packet-mode InputInterface"),
+	K("ProbeInterface6", CONF_STR, probe_if6, "", 0, 0, 0,
+	    "inject IPv6 probes (6to4, teredo native->client) on this interface: the relay's packet-mode input for native IPv6"),
+	K("ProbeMark", CONF_U32, probe_mark, "27238", 0, 1, UINT32_MAX,
+	    "skb mark of injected probe frames (the tc rule that turns them into the interface's ingress matches it)"),
 	K("ProbeIntervalMs", CONF_U32, probe_interval_ms, "1000", 0, 10,
 	    3600000, "probe interval"),
 	K("ProbeTimeoutMs", CONF_U32, probe_timeout_ms, "500", 0, 5, 3600000,
@@ -122,8 +128,29 @@ glue_conf_check(const char *file, const struct glue_conf *c, char *err,
 		    "%u", c->timeout_ms, c->interval_ms);
 	if (c->probe_mode != 0 && c->probe_src4.s_addr == INADDR_ANY)
 		GLUE_ERR("ProbeSource4", "required by ProbeMode");
-	if (c->probe_mode == 1 && IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
-		GLUE_ERR("ProbeReturn6", "required by ProbeMode 4to6");
+	if ((c->probe_mode == 1 || c->probe_mode == 3) &&
+	    IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
+		GLUE_ERR("ProbeReturn6", "required by ProbeMode %s",
+		    glue_probes[c->probe_mode]);
+	if (c->probe_if6[0] != '\0' && IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
+		GLUE_ERR("ProbeReturn6", "required by ProbeInterface6 (the "
+		    "injected IPv6 probe's source)");
+	if (c->probe_mode == 3 &&
+	    c->probe_target4.s_addr == htonl(0xc0586301))
+		GLUE_ERR("ProbeTarget4", "ProbeMode teredo: set teredod's "
+		    "BindAddress (the client->native probe's destination)");
+	if (strlen(c->probe_if4) >= 16)
+		GLUE_ERR("ProbeInterface4", "longer than an interface name");
+	if (strlen(c->probe_if6) >= 16)
+		GLUE_ERR("ProbeInterface6", "longer than an interface name");
+	if (c->probe_if4[0] != '\0' && c->probe_mode != 1 &&
+	    c->probe_mode != 3)
+		GLUE_ERR("ProbeInterface4", "no IPv4 probe in ProbeMode %s",
+		    glue_probes[c->probe_mode]);
+	if (c->probe_if6[0] != '\0' && c->probe_mode != 2 &&
+	    c->probe_mode != 3)
+		GLUE_ERR("ProbeInterface6", "no IPv6 probe in ProbeMode %s",
+		    glue_probes[c->probe_mode]);
 	if (c->probe_mode != 0 && c->probe_timeout_ms >= c->probe_interval_ms)
 		GLUE_ERR("ProbeTimeoutMs", "%u must be below ProbeIntervalMs "
 		    "%u", c->probe_timeout_ms, c->probe_interval_ms);
