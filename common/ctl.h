@@ -13,9 +13,10 @@
  *
  * A server that closes a client says why first, in one line: "error idle
  * timeout", "error evicted (idle, control socket full)", "error too many
- * clients", "error line too long", "error reply too long".  A client
- * that does not read its reply is closed without a word (it would not
- * read one).
+ * clients", "error line too long".  A client that does not read its
+ * reply is closed without a word (it would not read one).  A reply built
+ * at once that exceeds CTL_OUT_MAX becomes "error reply too long"; the
+ * client stays.
  *
  * Standard commands every daemon answers (see daemon.h):
  *	status	-> "daemon NAME", "pid N", "state running|starting|draining",
