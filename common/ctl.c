@@ -47,6 +47,7 @@ struct ctl_client {
 	struct event		*pump_ev;	/* next step of a stream */
 	uint64_t		 last_req_ms;
 	int			 eof;		/* reads no more: close when done */
+	int			 paused;	/* not reading: a reply waits */
 	ctl_stream_fn		 sfn;		/* reply being streamed */
 	void			*sstate;
 	void			(*sfree)(void *);
@@ -460,23 +461,37 @@ ctl_process(struct ctl_client *c)
 	struct evbuffer_ptr	 eol;
 	char			*line;
 	size_t			 n;
+	int			 paused;
 
 	while (c->sfn == NULL && evbuffer_get_length(out) < CTL_OUT_HIGH) {
 		eol = evbuffer_search_eol(in, NULL, &n, EVBUFFER_EOL_LF);
 		if (eol.pos == -1) {
 			if (evbuffer_get_length(in) > CTL_LINE_MAX)
 				ctl_client_reject(c, "line too long");
-			return;
+			break;
 		}
 		if ((size_t)eol.pos > CTL_LINE_MAX) {
 			ctl_client_reject(c, "line too long");
-			return;
+			break;
 		}
 		if ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF)) == NULL)
-			return;
+			break;
 		ctl_dispatch(c, line);
 		free(line);
 	}
+	/*
+	 * Read no more while a reply waits: the socket holds what the client
+	 * pipelines (libevent would call us again and again for input above
+	 * the read watermark that we leave in place).
+	 */
+	paused = c->sfn != NULL || evbuffer_get_length(out) >= CTL_OUT_HIGH;
+	if (c->eof || paused == c->paused)
+		return;
+	c->paused = paused;
+	if (paused)
+		bufferevent_disable(c->bev, EV_READ);
+	else
+		bufferevent_enable(c->bev, EV_READ);
 }
 
 /* One bounded piece of a streamed reply. */

@@ -625,6 +625,74 @@ START_TEST(test_stream_complete_and_bounded)
 }
 END_TEST
 
+/* CPU time (user + system, clock ticks) the server has used so far. */
+static unsigned long
+server_cpu_ticks(void)
+{
+	char		path[64], buf[1024], *p;
+	unsigned long	ut, st;
+	FILE		*f;
+	int		i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)server_pid);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	/* Fields after "(comm)": state is 3rd, utime 14th, stime 15th. */
+	ck_assert_ptr_nonnull(p = strrchr(buf, ')'));
+	for (i = 0; i < 11; i++)
+		ck_assert_ptr_nonnull(p = strchr(p + 1, ' '));
+	ck_assert_int_eq(sscanf(p, " %lu %lu", &ut, &st), 2);
+	return ut + st;
+}
+
+/*
+ * Requests pipelined behind a stream the client does not read (more than
+ * a line's worth, so the socket's input sits above the read watermark)
+ * wait without costing the server CPU; once read, all come out in order.
+ */
+START_TEST(test_paused_client_costs_nothing)
+{
+	static char	reply[16 * 1024 * 1024];
+	char		req[2048];
+	unsigned long	cpu;
+	size_t		len = 0, off = 0;
+	ssize_t		n;
+	int		fd, i, waited;
+
+	len = (size_t)snprintf(req, sizeof(req), "stream 100000\n");
+	for (i = 0; i < 60; i++)
+		len += (size_t)snprintf(req + len, sizeof(req) - len,
+		    "echo p%02d\n", i);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(write(fd, req, len), (ssize_t)len);
+	/* The socket is full, the stream waits for it to drain. */
+	while (ctlstat("out_bytes") <= CTL_OUT_HIGH / 2)
+		closed_within(fd, 10);
+	/* Paused: 80 looks 10 ms apart (>= 800 ms) cost almost nothing. */
+	cpu = server_cpu_ticks();
+	for (waited = 0; waited < 80; waited++) {
+		ck_assert_uint_ge(ctlstat("streams"), 1);
+		closed_within(fd, 10);
+	}
+	/* A spinning loop would burn all of it (10 ms ticks). */
+	ck_assert_uint_le(server_cpu_ticks() - cpu, 5);
+	for (;;) {
+		ck_assert_uint_lt(off, sizeof(reply) - 1);
+		n = read(fd, reply + off, sizeof(reply) - 1 - off);
+		ck_assert_int_gt(n, 0);
+		off += (size_t)n;
+		reply[off] = '\0';
+		if (off > 19 && strcmp(reply + off - 19,
+		    "argc 2\narg1 p59\nok\n") == 0)
+			break;
+	}
+	ck_assert_ptr_nonnull(strstr(reply, "row099999 "));
+	ck_assert_ptr_nonnull(strstr(reply, "\nok\nargc 2\narg1 p00\nok\n"));
+	close(fd);
+}
+END_TEST
+
 /*
  * A full server refuses with a line and closes; a client that sends its
  * command only after that close reads the line, not EPIPE (relayctl
@@ -721,6 +789,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_non_reader_dropped);
 	tcase_add_test(tc, test_stream_complete_and_bounded);
 	tcase_add_test(tc, test_refused_client_reads_reason);
+	tcase_add_test(tc, test_paused_client_costs_nothing);
 	tcase_add_test(tc, test_client_errors);
 	tcase_add_test(tc, test_stale_socket_replaced);
 	suite_add_tcase(s, tc);
