@@ -698,20 +698,21 @@ ctl_client_connect(const char *path)
 int
 ctl_reply_complete(const char *buf, size_t len, int *is_error)
 {
-	const char	*line;
+	size_t	start, n;
 
 	if (len == 0 || buf[len - 1] != '\n')
 		return 0;
-	/* Start of the last complete line. */
-	line = buf + len - 1;
-	while (line > buf && line[-1] != '\n')
-		line--;
-	if (strncmp(line, "ok\n", 3) == 0 && line + 3 == buf + len) {
+	/* The last complete line, newline included: buf + start, n bytes. */
+	start = len - 1;
+	while (start > 0 && buf[start - 1] != '\n')
+		start--;
+	n = len - start;
+	if (n == 3 && memcmp(buf + start, "ok\n", 3) == 0) {
 		*is_error = 0;
 		return 1;
 	}
-	if (strncmp(line, "error", 5) == 0 && (line[5] == ' ' ||
-	    line[5] == '\n')) {
+	if (n >= 6 && memcmp(buf + start, "error", 5) == 0 &&
+	    (buf[start + 5] == ' ' || buf[start + 5] == '\n')) {
 		*is_error = 1;
 		return 1;
 	}
