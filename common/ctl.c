@@ -504,7 +504,7 @@ ctl_stream_step(struct ctl_client *c)
 
 	memset(&r, 0, sizeof(r));
 	r.out = out;
-	rc = c->sfn(c->srv->arg, c->sstate, &r);
+	rc = c->sfn(c->sstate, &r);
 	if (r.error || rc == -1) {
 		if (!r.error)
 			ctl_reply_error(&r, "reply failed");

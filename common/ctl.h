@@ -89,12 +89,14 @@ void	ctl_reply_counters(struct ctl_reply *, const struct counters *);
  * before; fn appends rows while !ctl_reply_full() (and within a work
  * budget of its own, so the event loop never stalls) and returns 1 while
  * rows remain, 0 when done (the server adds "ok"), or -1 after
- * ctl_reply_error().  The data fn reads may change between calls: it
- * must keep a cursor that stays valid (an index, not a pointer).  state
- * is released with free_fn (may be NULL) when the stream ends or the
- * client goes.  Requests pipelined behind a stream wait for its end.
+ * ctl_reply_error().  state is all fn gets: it carries what the command
+ * got as arg (the server's own arg may be a wrapper's, daemon.c).  The
+ * data fn reads may change between calls: it must keep a cursor that
+ * stays valid (an index, not a pointer).  state is released with free_fn
+ * (may be NULL) when the stream ends or the client goes.  Requests
+ * pipelined behind a stream wait for its end.
  */
-typedef int	(*ctl_stream_fn)(void *arg, void *state, struct ctl_reply *);
+typedef int	(*ctl_stream_fn)(void *state, struct ctl_reply *);
 void	ctl_reply_stream(struct ctl_reply *, ctl_stream_fn, void *state,
 	    void (*free_fn)(void *));
 /* 1 when the client's unread reply reached CTL_OUT_HIGH: stop adding. */
@@ -111,7 +113,8 @@ void	ctl_server_set_limits(struct ctl_server *, const struct ctl_limits *);
 void	ctl_server_stats(const struct ctl_server *, struct ctl_stats *);
 /*
  * Serve an already connected stream socket (nonblocking) as a client, as
- * if accepted: fuzzers and tests use a socketpair.  0, or -1.
+ * if accepted (fuzzers use a socketpair).  The server owns fd from now
+ * on, also when it refuses it (table full: 0) or fails (-1, fd closed).
  */
 int	ctl_server_attach(struct ctl_server *, int fd);
 

@@ -26,6 +26,7 @@
  * or not at all.
  */
 struct td_peers_walk {
+	struct relay	*r;
 	unsigned long	max, n;
 	uint32_t	idx;
 	int		pass;		/* index into td_walk_states */
@@ -89,10 +90,10 @@ td_ctl_parse_rows(int argc, char **argv, unsigned long *max)
 }
 
 static int
-td_ctl_peers_step(void *arg, void *state, struct ctl_reply *rep)
+td_ctl_peers_step(void *state, struct ctl_reply *rep)
 {
-	struct relay		*r = arg;
 	struct td_peers_walk	*w = state;
+	struct relay		*r = w->r;
 	const struct peer	*p;
 	uint32_t		 budget = TD_PEERS_SCAN;
 
@@ -121,7 +122,6 @@ td_ctl_peers(void *arg, int argc, char **argv, struct ctl_reply *rep)
 {
 	struct td_peers_walk	*w;
 
-	(void)arg;
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		ctl_reply_error(rep, "out of memory");
 		return -1;
@@ -132,6 +132,7 @@ td_ctl_peers(void *arg, int argc, char **argv, struct ctl_reply *rep)
 		    UINT32_MAX);
 		return -1;
 	}
+	w->r = arg;
 	ctl_reply_stream(rep, td_ctl_peers_step, w, free);
 	return 0;
 }

@@ -55,12 +55,11 @@ fz_big(void *arg, int argc, char **argv, struct ctl_reply *r)
 
 /* Up to 7 rows per step: streams go through many steps and pauses. */
 static int
-fz_stream_step(void *arg, void *state, struct ctl_reply *r)
+fz_stream_step(void *state, struct ctl_reply *r)
 {
 	struct fz_stream	*st = state;
 	int			 k;
 
-	(void)arg;
 	for (k = 0; k < 7 && st->next < st->n && !ctl_reply_full(r); k++) {
 		ctl_reply_printf(r, "row%06lu %090lu", st->next, st->next);
 		st->next++;

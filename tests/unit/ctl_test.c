@@ -109,11 +109,10 @@ struct t_stream {
 };
 
 static int
-t_stream_step(void *arg, void *state, struct ctl_reply *r)
+t_stream_step(void *state, struct ctl_reply *r)
 {
 	struct t_stream	*st = state;
 
-	(void)arg;
 	st->steps++;
 	while (st->next < st->n && !ctl_reply_full(r)) {
 		ctl_reply_printf(r, "row%06lu %088lu", st->next, st->next);

@@ -1,6 +1,7 @@
 /*
  * teredod's control commands (teredod/control.c) on the real control
- * server (common/ctl.c), with a large peer table: a child process runs
+ * server (common/ctl.c, behind common/daemon.c as in teredod), with a
+ * large peer table: a child process runs
  * the event loop with TD_CTL_PEERS trusted peers and a 5 ms timer; the
  * test talks to it like relayctl.  "peers N" streams its rows: the whole
  * table comes out complete while the server's memory stays bounded and
@@ -24,6 +25,7 @@
 
 #include "clock.h"
 #include "ctl.h"
+#include "daemon.h"
 #include "teredo.h"
 #include "teredod/control.h"
 #include "teredod/relay.h"
@@ -76,8 +78,9 @@ server_main(int readyfd)
 {
 	struct peers_limits	 l = { TD_CTL_PEERS, 16, 4096, 100, 100, 64 };
 	struct siphash_key	 k = { 0x0123, 0x4567 };
-	struct ctl_command	 cmds[8];
-	struct event_base	*base;
+	static struct ctl_command cmds[8];
+	struct daemon_opts	 o;
+	struct daemon		 d;
 	struct event		*tick;
 	struct relay		*r;
 	struct in6_addr		 a;
@@ -101,15 +104,20 @@ server_main(int readyfd)
 		cmds[n] = td_ctl_commands[n];
 	cmds[n++] = (struct ctl_command){ "ticks", ticks_cmd, "" };
 	cmds[n] = (struct ctl_command){ NULL, NULL, NULL };
-	base = event_base_new();
-	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
-	if (base == NULL || tick == NULL || event_add(tick, &tv) == -1 ||
-	    (server_ctl = ctl_server_open(base, sockpath, cmds, r)) == NULL)
+	/* Wired as teredod/main.c does: the commands behind daemon.c's. */
+	memset(&o, 0, sizeof(o));
+	o.foreground = 1;
+	daemon_init(&d, "teredo_ctl_test", &o);
+	tick = event_new(d.base, -1, EV_PERSIST, tick_cb, NULL);
+	if (tick == NULL || event_add(tick, &tv) == -1 ||
+	    daemon_ctl_open(&d, sockpath, NULL, NULL, NULL, cmds, r) == -1)
 		_exit(4);
+	server_ctl = d.ctl;
+	daemon_ready(&d);
 	if (write(readyfd, "r", 1) != 1)
 		_exit(5);
 	close(readyfd);
-	event_base_dispatch(base);
+	daemon_run(&d);
 	_exit(0);
 }
 
