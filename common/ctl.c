@@ -84,6 +84,7 @@ static void	ctl_write_cb(struct bufferevent *, void *);
 static void	ctl_event_cb(struct bufferevent *, short, void *);
 static void	ctl_idle_cb(evutil_socket_t, short, void *);
 static void	ctl_pump_cb(evutil_socket_t, short, void *);
+static void	ctl_client_release(struct ctl_client *);
 static void	ctl_client_free(struct ctl_client *);
 static void	ctl_client_drop(struct ctl_client *, const char *);
 static void	ctl_client_reject(struct ctl_client *, const char *);
@@ -184,8 +185,11 @@ ctl_server_close(struct ctl_server *srv)
 
 	if (srv == NULL)
 		return;
-	while ((c = TAILQ_FIRST(&srv->clients)) != NULL)
-		ctl_client_free(c);
+	while ((c = TAILQ_FIRST(&srv->clients)) != NULL) {
+		TAILQ_REMOVE(&srv->clients, c, entry);
+		srv->nclients--;
+		ctl_client_release(c);
+	}
 	evconnlistener_free(srv->listener);
 	unlink(srv->path);
 	evbuffer_free(srv->scratch);
@@ -337,16 +341,23 @@ ctl_stream_end(struct ctl_client *c)
 	event_del(c->pump_ev);
 }
 
+/* Everything a client holds, once it is off the list. */
 static void
-ctl_client_free(struct ctl_client *c)
+ctl_client_release(struct ctl_client *c)
 {
-	TAILQ_REMOVE(&c->srv->clients, c, entry);
-	c->srv->nclients--;
 	ctl_stream_end(c);
 	event_free(c->idle_ev);
 	event_free(c->pump_ev);
 	bufferevent_free(c->bev);
 	free(c);
+}
+
+static void
+ctl_client_free(struct ctl_client *c)
+{
+	TAILQ_REMOVE(&c->srv->clients, c, entry);
+	c->srv->nclients--;
+	ctl_client_release(c);
 }
 
 /*
