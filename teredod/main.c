@@ -39,13 +39,14 @@ main(int argc, char **argv)
 	daemon_init(&d, "teredod", &o);
 	if (relay_open(&r, &cfg) == -1)
 		fatalx("cannot set up the relay");
-	if (cfg.state_file[0] != '\0')
-		(void)state_load(cfg.state_file, &r.peers, r.now);
 	if (daemon_ctl_open(&d, cfg.control_socket, &r.ctr, td_ctl_status, &r,
 	    td_ctl_commands, &r) == -1)
 		fatalx("control socket %s", cfg.control_socket);
 	if (privdrop(cfg.user, NULL, 0) == -1)
 		fatalx("cannot drop privileges");
+	/* As the user that writes it: root never opens its directory's names. */
+	if (cfg.state_file[0] != '\0')
+		(void)state_load(cfg.state_file, &r.peers, r.now);
 	if (relay_start(&r, d.base) == -1)
 		fatalx("event setup");
 	log_info("relaying 2001::/32 on %s, UDP %s:%u, input %s, output %s",
