@@ -29,6 +29,7 @@
 #include "glue.h"
 #include "log.h"
 #include "privdrop.h"
+#include "sandbox.h"
 
 #define BGPGLUE_CONF	"/etc/justforward/bgpglue.conf"
 
@@ -76,6 +77,7 @@ main(int argc, char *argv[])
 	int			 async[2], sync[2];
 	pid_t			 pid;
 
+	sandbox_close_inherited();
 	daemon_opts_parse(&o, "bgpglue", BGPGLUE_CONF, argc, argv);
 	bgpglue_load_config(&o, &cfg);
 
@@ -103,6 +105,8 @@ main(int argc, char *argv[])
 	if (privdrop(cfg.health_user, NULL, 0) == -1)
 		fatalx("privilege drop failed");
 	glue_start(g);
+	if (sandbox_enter(SANDBOX_GLUE_HEALTH) == -1)
+		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "privdrop.h"
 #include "relay.h"
+#include "sandbox.h"
 #include "state.h"
 
 int
@@ -34,6 +35,7 @@ main(int argc, char **argv)
 	static struct td_config	 cfg;
 	static struct relay	 r;
 
+	sandbox_close_inherited();
 	daemon_opts_parse(&o, "teredod", TEREDOD_CONF, argc, argv);
 	daemon_config_checked(&o, td_conf_keys, &cfg, td_config_check);
 	daemon_init(&d, "teredod", &o);
@@ -53,6 +55,8 @@ main(int argc, char **argv)
 	    r.tun.name, inet_ntoa(cfg.bind_address), cfg.bind_port,
 	    cfg.input == TD_IO_PACKET ? "packet" : "kernel",
 	    cfg.output == TD_IO_PACKET ? "packet" : "kernel");
+	if (sandbox_enter(SANDBOX_TEREDOD) == -1)
+		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 	if (cfg.state_file[0] != '\0')
