@@ -30,6 +30,8 @@ User ""
 EOC
 ns_bg vm "$BUILD/teredod" -f -c "$T/teredod.conf"
 wait_until 5 test -S "$T/teredod.sock" || fail "teredod did not start"
+# The announcer (frr) reaches the relay's socket here: $T passable.
+chmod 711 "$T"
 cat >"$T/g.conf" <<EOC
 ControlSocket $T/g.sock
 RelayControlSocket $T/teredod.sock
