@@ -161,6 +161,32 @@ sandbox_refused(int sig, siginfo_t *si, void *uc)
 	(void)kill(getpid(), SIGSYS);	/* pending until we return */
 }
 
+/* Argument comparisons (libseccomp's SCMP_A* leave datum_b implicit). */
+static struct scmp_arg_cmp
+arg_is(unsigned int arg, scmp_datum_t v)
+{
+	struct scmp_arg_cmp	c;
+
+	memset(&c, 0, sizeof(c));
+	c.arg = arg;
+	c.op = SCMP_CMP_EQ;
+	c.datum_a = v;
+	return c;
+}
+
+static struct scmp_arg_cmp
+arg_masked(unsigned int arg, scmp_datum_t mask, scmp_datum_t v)
+{
+	struct scmp_arg_cmp	c;
+
+	memset(&c, 0, sizeof(c));
+	c.arg = arg;
+	c.op = SCMP_CMP_MASKED_EQ;
+	c.datum_a = mask;
+	c.datum_b = v;
+	return c;
+}
+
 static int
 sandbox_add(scmp_filter_ctx ctx, const struct sandbox_call *c, pid_t self)
 {
@@ -172,37 +198,37 @@ sandbox_add(scmp_filter_ctx ctx, const struct sandbox_call *c, pid_t self)
 		break;
 	case RULE_AF_UNIX:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+		    arg_is(0, AF_UNIX));
 		break;
 	case RULE_NO_EXEC:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+		    arg_masked(2, PROT_EXEC, 0));
 		break;
 	case RULE_IOCTL_NET:
 		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A1(SCMP_CMP_EQ, SIOCGIFMTU))) == 0 &&
+		    arg_is(1, SIOCGIFMTU))) == 0 &&
 		    (r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A1(SCMP_CMP_EQ, SIOCGIFHWADDR))) == 0)
+		    arg_is(1, SIOCGIFHWADDR))) == 0)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-			    SCMP_A1(SCMP_CMP_EQ, SIOCGIFINDEX));
+			    arg_is(1, SIOCGIFINDEX));
 		break;
 	case RULE_IOCTL_FIONREAD:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+		    arg_is(1, FIONREAD));
 		break;
 	case RULE_OPEN_READ:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC,
+		    arg_masked(2, O_ACCMODE | O_CREAT | O_TRUNC,
 		    O_RDONLY));
 		break;
 	case RULE_OPEN_NEW:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT | O_EXCL,
+		    arg_masked(2, O_CREAT | O_EXCL,
 		    O_CREAT | O_EXCL));
 		break;
 	case RULE_SELF_SIGNAL:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
+		    arg_is(0, (scmp_datum_t)self));
 		break;
 	}
 	return r;
