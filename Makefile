@@ -34,9 +34,13 @@ LTO ?= $(if $(filter 0,$(IS_CLANG)),-flto=auto -ffat-lto-objects)
 UNIT_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -MMD -MP
 ALL_CFLAGS = $(UNIT_CFLAGS) $(LTO)
 EVENT_LIBS := -levent_core
+# common/sandbox.c: the daemons' seccomp filters (Debian libseccomp-dev).
+SECCOMP_CFLAGS := $(shell pkg-config --cflags libseccomp 2>/dev/null)
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
-LDLIBS  += $(EVENT_LIBS)
+LDLIBS  += $(EVENT_LIBS) $(SECCOMP_LIBS)
+CPPFLAGS += $(SECCOMP_CFLAGS)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

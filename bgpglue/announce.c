@@ -19,6 +19,7 @@
 #include "glue.h"
 #include "gmsg.h"
 #include "log.h"
+#include "sandbox.h"
 #include "zclient.h"
 
 struct announce {
@@ -304,6 +305,11 @@ announce_main(const struct glue_conf *cfg, int async_fd, int sync_fd)
 	    event_add(ev_chld, NULL) == -1)
 		fatalx("announce: events");
 	zclient_start(a.zc);
+	/* The hooks run programs: a filter would bind them too. */
+	if (cfg->zebra_lost_cmd[0] != '\0' || cfg->zebra_back_cmd[0] != '\0')
+		log_info("sandbox: off (ZebraLostCommand/ZebraBackCommand)");
+	else if (sandbox_enter(SANDBOX_GLUE_ANNOUNCER) == -1)
+		fatalx("sandbox");
 	announce_report(&a);
 	event_base_dispatch(a.base);
 

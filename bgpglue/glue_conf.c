@@ -31,9 +31,9 @@ const struct conf_key glue_conf_keys[] = {
 	    "bgpglue's own control socket (status, stats, drain, undrain)"),
 	K("RelayControlSocket", CONF_STR, relay_ctl, NULL, 1, 0, CONF_SUN_PATH_MAX,
 	    "control socket of the relay this bgpglue announces for"),
-	K("User", CONF_STR, user, "", 0, 0, 0,
-	    "announcer process user (zserv: root or frr; empty: root with "
-	    "CAP_DAC_OVERRIDE only)"),
+	K("User", CONF_STR, user, "frr", 0, 0, 0,
+	    "announcer process user, no capabilities: the owner of ZservPath "
+	    "(empty: root without capabilities, for an FRR that runs as root)"),
 	K("HealthUser", CONF_STR, health_user, "nobody", 0, 0, 0,
 	    "health-check process user (empty: root without capabilities)"),
 	K("ZservPath", CONF_STR, zserv, "/var/run/frr/zserv.api", 0, 0, CONF_SUN_PATH_MAX,

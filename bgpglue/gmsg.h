@@ -51,6 +51,8 @@ struct gmsg_zstate {
 
 /* Largest payload, for receive buffers. */
 #define GMSG_MAX	sizeof(struct gmsg_zstate)
+/* Descriptors a receive makes room for (to close them); one is valid. */
+#define GMSG_FDS_ROOM	8
 
 /* Send one message (payload may be NULL for len 0; passfd -1: none). */
 int	gmsg_send(int sock, uint32_t type, const void *payload, size_t len,
@@ -59,6 +61,8 @@ int	gmsg_send(int sock, uint32_t type, const void *payload, size_t len,
  * Receive one message into payload (exactly the type's size); *fdp gets a
  * passed fd or -1.  Returns the type, 0 on EOF, -1 on error or a message
  * of the wrong size or unknown type (errno EBADMSG), any passed fd closed.
+ * Only GMSG_RELAY_FD with exactly one descriptor keeps it: every other
+ * descriptor a message carries is closed, and the message refused.
  */
 int	gmsg_recv(int sock, void *payload, size_t cap, int *fdp);
 /* The exact payload size of a type, or (size_t)-1 if unknown. */

@@ -7,21 +7,21 @@
  *  - the health process (this one, dropped to HealthUser): relay control
  *    socket monitor, data-plane probe (raw sockets opened first), checks,
  *    decisions, drain file, bgpglue's own control socket;
- *  - the announcer (forked child, User or root with CAP_DAC_OVERRIDE
- *    only): the zebra session, the bgpd hooks, and opening the relay's
- *    control socket for the health process.
+ *  - the announcer (forked child, User (frr) without capabilities): the
+ *    zebra session, the bgpd hooks, and opening the relay's control
+ *    socket for the health process.
  * Either one's death ends the other, and zebra removes the routes when
  * the announcer's zserv socket closes.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
-
-#include <linux/capability.h>
 
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "announce.h"
@@ -29,6 +29,7 @@
 #include "glue.h"
 #include "log.h"
 #include "privdrop.h"
+#include "sandbox.h"
 
 #define BGPGLUE_CONF	"/etc/justforward/bgpglue.conf"
 
@@ -49,19 +50,34 @@ bgpglue_load_config(const struct daemon_opts *o, struct glue_conf *cfg)
 	}
 }
 
-/* The announcer: zserv.api is frr:frr 0700, vtysh's sockets 0770. */
+/*
+ * The announcer runs as User (frr: zserv.api is frr:frr 0700, so only its
+ * owner may connect; frr's groups include frrvty for vtysh in the hooks)
+ * with no capabilities, plus the group of the relay's control socket
+ * (root:root 0660 as a relay creates it), which it opens for the health
+ * process.  docs/bgpglue.md says why nothing more.
+ */
 static void __attribute__((noreturn))
 bgpglue_announcer(const struct daemon_opts *o, const struct glue_conf *cfg,
     int async_fd, int sync_fd)
 {
-	static const int	keep[] = { CAP_DAC_OVERRIDE };
+	struct stat	st;
+	gid_t		relay_gid[1];
+	char		dir[sizeof(cfg->relay_ctl)], *slash;
 
 	log_init("bgpglue-announce", o->foreground, o->verbose);
 	signal(SIGPIPE, SIG_IGN);
 	if (fcntl(async_fd, F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
-	if (privdrop(cfg->user, cfg->user[0] ? NULL : keep, cfg->user[0] ?
-	    0 : 1) == -1)
+	/* The relay may not be up yet: then its directory's group. */
+	snprintf(dir, sizeof(dir), "%s", cfg->relay_ctl);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (stat(cfg->relay_ctl, &st) == -1 && stat(slash != NULL ? dir :
+	    ".", &st) == -1)
+		fatal("announcer: %s", cfg->relay_ctl);
+	relay_gid[0] = st.st_gid;
+	if (privdrop_groups(cfg->user, relay_gid, 1, NULL, 0) == -1)
 		fatalx("announcer: privilege drop failed");
 	exit(announce_main(cfg, async_fd, sync_fd));
 }
@@ -76,6 +92,7 @@ main(int argc, char *argv[])
 	int			 async[2], sync[2];
 	pid_t			 pid;
 
+	sandbox_close_inherited();
 	daemon_opts_parse(&o, "bgpglue", BGPGLUE_CONF, argc, argv);
 	bgpglue_load_config(&o, &cfg);
 
@@ -103,6 +120,8 @@ main(int argc, char *argv[])
 	if (privdrop(cfg.health_user, NULL, 0) == -1)
 		fatalx("privilege drop failed");
 	glue_start(g);
+	if (sandbox_enter(SANDBOX_GLUE_HEALTH) == -1)
+		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 

@@ -106,10 +106,38 @@ privdrop_bounding(const uint32_t mask[2])
 int
 privdrop(const char *user, const int *keep_caps, size_t nkeep)
 {
+	return privdrop_groups(user, NULL, 0, keep_caps, nkeep);
+}
+
+#define PRIVDROP_NGROUPS	64
+
+/* The user's groups (primary first) and the extra ones: the count. */
+static int
+privdrop_grouplist(const struct passwd *pw, const gid_t *extra,
+    size_t nextra, int all, gid_t *list)
+{
+	int	n = all ? PRIVDROP_NGROUPS - (int)nextra : 1;
+	size_t	i;
+
+	list[0] = pw->pw_gid;
+	if (all && getgrouplist(pw->pw_name, pw->pw_gid, list, &n) == -1) {
+		log_warnx("privdrop: %s is in too many groups", pw->pw_name);
+		return -1;
+	}
+	for (i = 0; i < nextra; i++)
+		list[n++] = extra[i];
+	return n;
+}
+
+int
+privdrop_groups(const char *user, const gid_t *extra, size_t nextra,
+    const int *keep_caps, size_t nkeep)
+{
 	struct passwd	*pw = NULL;
 	uint32_t	 mask[2];
 	uid_t		 ruid, euid, suid;
-	gid_t		 rgid, egid, sgid, gid;
+	gid_t		 rgid, egid, sgid, gid, groups[PRIVDROP_NGROUPS];
+	int		 ngroups;
 
 	if (privdrop_caps(keep_caps, nkeep, mask) == -1)
 		return -1;
@@ -124,7 +152,11 @@ privdrop(const char *user, const int *keep_caps, size_t nkeep)
 		return -1;
 	if (pw != NULL) {
 		gid = pw->pw_gid;
-		if (setgroups(1, &gid) == -1) {
+		if (nextra > PRIVDROP_NGROUPS / 2 ||
+		    (ngroups = privdrop_grouplist(pw, extra, nextra,
+		    extra != NULL, groups)) == -1)
+			return -1;
+		if (setgroups((size_t)ngroups, groups) == -1) {
 			log_warn("privdrop: setgroups");
 			return -1;
 		}

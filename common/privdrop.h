@@ -9,8 +9,17 @@
 #ifndef JF_PRIVDROP_H
 #define JF_PRIVDROP_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 int	privdrop(const char *user, const int *keep_caps, size_t nkeep);
+/*
+ * The same, with the user's own supplementary groups (its /etc/group
+ * memberships) plus nextra extra ones; extra NULL: only the user's
+ * primary group, as privdrop().
+ */
+int	privdrop_groups(const char *user, const gid_t *extra, size_t nextra,
+	    const int *keep_caps, size_t nkeep);
 
 #endif /* JF_PRIVDROP_H */

@@ -353,6 +353,10 @@ tunbatch_uring_open(struct tunbatch *tb)
 		tunbatch_uring_fail(tb, "register", errno);
 		return -1;
 	}
+	if (uring_restrict(tb->ring) == -1) {
+		tunbatch_uring_fail(tb, "restrict", errno);
+		return -1;
+	}
 	return 0;
 }
 

@@ -26,14 +26,17 @@ static int	uring_setup(unsigned int, struct io_uring_params *);
 /*
  * Newest flags first: one issuer and completions run only when we enter
  * (no task-work interrupts in the middle of a batch); older kernels
- * refuse them with EINVAL and get a plain ring.
+ * refuse them with EINVAL and get a plain ring.  Every ring starts
+ * disabled (5.10) so that uring_restrict() can limit it before its first
+ * use: the ring's operations bypass the process's seccomp filter.
  */
 static int
 uring_setup(unsigned int entries, struct io_uring_params *p)
 {
 	static const unsigned int	flags[] = {
-		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-		0
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+		    IORING_SETUP_R_DISABLED,
+		IORING_SETUP_R_DISABLED
 	};
 	size_t				i;
 	long				fd = -1;
@@ -123,6 +126,29 @@ uring_register_fd(struct uring *u, int fd)
 
 	return syscall(__NR_io_uring_register, u->fd, IORING_REGISTER_FILES,
 	    files, 1) == -1 ? -1 : 0;
+}
+
+int
+uring_restrict(struct uring *u)
+{
+	static const uint8_t		ops[] = { IORING_OP_READ,
+	    IORING_OP_WRITE, IORING_OP_SENDMSG };
+	struct io_uring_restriction	res[sizeof(ops) + 1];
+	size_t				i;
+
+	memset(res, 0, sizeof(res));
+	for (i = 0; i < sizeof(ops); i++) {
+		res[i].opcode = IORING_RESTRICTION_SQE_OP;
+		res[i].sqe_op = ops[i];
+	}
+	res[i].opcode = IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
+	res[i].sqe_flags = IOSQE_FIXED_FILE;
+	if (syscall(__NR_io_uring_register, u->fd,
+	    IORING_REGISTER_RESTRICTIONS, res, sizeof(res) / sizeof(res[0]))
+	    == -1 || syscall(__NR_io_uring_register, u->fd,
+	    IORING_REGISTER_ENABLE_RINGS, NULL, 0) == -1)
+		return -1;
+	return 0;
 }
 
 int

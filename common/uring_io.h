@@ -43,6 +43,13 @@ void	uring_free(struct uring *);
 /* Register fd as fixed file 0 (saves a file lookup per operation). */
 int	uring_register_fd(struct uring *, int fd);
 /*
+ * Allow the ring only READ, WRITE and SENDMSG, no SQE flag but
+ * IOSQE_FIXED_FILE, and no further io_uring_register of any kind, then
+ * enable it (rings start disabled).  Call once, after uring_register_fd:
+ * a ring that can open files or sockets would undo the seccomp filter.
+ */
+int	uring_restrict(struct uring *);
+/*
  * Queue a read or write (IORING_OP_READ/WRITE) on fixed file 0 at the
  * current file position.  rw_flags: e.g. RWF_NOWAIT.  -1 if the SQ is
  * full (the caller sizes the ring so that it never is).

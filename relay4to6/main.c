@@ -29,6 +29,7 @@
 #include "pktout.h"
 #include "pktring.h"
 #include "privdrop.h"
+#include "sandbox.h"
 #include "relay_io.h"
 #include "relay4to6/r46.h"
 #include "tun.h"
@@ -105,6 +106,7 @@ main(int argc, char *argv[])
 	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
 	char			 abuf[INET_ADDRSTRLEN];
 
+	sandbox_close_inherited();
 	daemon_opts_parse(&o, "relay4to6", RELAY4TO6_CONF, argc, argv);
 	daemon_config_checked(&o, r46_conf_keys, &cfg, r46_conf_check);
 	daemon_init(&d, "relay4to6", &o);
@@ -154,6 +156,8 @@ main(int argc, char *argv[])
 	    relay_io_pktout_tick, &po)) == NULL ||
 	    event_add(ev_po, &sec) == -1))
 		fatalx("event setup");
+	if (sandbox_enter(SANDBOX_RELAY4TO6) == -1)
+		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 

@@ -25,6 +25,7 @@
 #include "pktout.h"
 #include "pktring.h"
 #include "privdrop.h"
+#include "sandbox.h"
 #include "relay_io.h"
 #include "relay6to4/r64.h"
 #include "tun.h"
@@ -95,6 +96,7 @@ main(int argc, char *argv[])
 	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
 	char			 abuf[INET_ADDRSTRLEN];
 
+	sandbox_close_inherited();
 	daemon_opts_parse(&o, "relay6to4", RELAY6TO4_CONF, argc, argv);
 	daemon_config_checked(&o, r64_conf_keys, &cfg, r64_conf_check);
 	daemon_init(&d, "relay6to4", &o);
@@ -141,6 +143,8 @@ main(int argc, char *argv[])
 	    relay_io_pktout_tick, &po)) == NULL ||
 	    event_add(ev_po, &po_sec) == -1))
 		fatalx("event setup");
+	if (sandbox_enter(SANDBOX_RELAY6TO4) == -1)
+		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "privdrop.h"
 #include "relay.h"
+#include "sandbox.h"
 #include "state.h"
 
 int
@@ -34,25 +35,29 @@ main(int argc, char **argv)
 	static struct td_config	 cfg;
 	static struct relay	 r;
 
+	sandbox_close_inherited();
 	daemon_opts_parse(&o, "teredod", TEREDOD_CONF, argc, argv);
 	daemon_config_checked(&o, td_conf_keys, &cfg, td_config_check);
 	daemon_init(&d, "teredod", &o);
 	if (relay_open(&r, &cfg) == -1)
 		fatalx("cannot set up the relay");
-	if (cfg.state_file[0] != '\0')
-		(void)state_load(cfg.state_file, &r.peers, r.pol.bcast,
-		    r.pol.nbcast, r.now);
 	if (daemon_ctl_open(&d, cfg.control_socket, &r.ctr, td_ctl_status, &r,
 	    td_ctl_commands, &r) == -1)
 		fatalx("control socket %s", cfg.control_socket);
 	if (privdrop(cfg.user, NULL, 0) == -1)
 		fatalx("cannot drop privileges");
+	/* As the user that writes it: root never opens its directory's names. */
+	if (cfg.state_file[0] != '\0')
+		(void)state_load(cfg.state_file, &r.peers, r.pol.bcast,
+		    r.pol.nbcast, r.now);
 	if (relay_start(&r, d.base) == -1)
 		fatalx("event setup");
 	log_info("relaying 2001::/32 on %s, UDP %s:%u, input %s, output %s",
 	    r.tun.name, inet_ntoa(cfg.bind_address), cfg.bind_port,
 	    cfg.input == TD_IO_PACKET ? "packet" : "kernel",
 	    cfg.output == TD_IO_PACKET ? "packet" : "kernel");
+	if (sandbox_enter(SANDBOX_TEREDOD) == -1)
+		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 	if (cfg.state_file[0] != '\0')

@@ -6,9 +6,18 @@
  * damage) and is logged.  A peer whose mapping, client or server is a
  * LocalSubnet broadcast is skipped, not an error: the key may have been
  * added since the file was written.
+ *
+ * The directory belongs to the dropped user, so whoever holds that user
+ * may have put anything at either name: neither name is followed if it
+ * is a symlink, the file read must be a regular file (a FIFO would block
+ * the start, a device could be anything), and the temporary file is
+ * created afresh (O_EXCL), never opened if something is there already.
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +32,32 @@
 
 #define STATE_MAGIC	"teredod-state 1"
 
+/*
+ * A new file at tmp, never an existing one: a leftover of ours (or a
+ * symlink or FIFO someone put there) is unlinked, once, and the create
+ * retried.
+ */
+static FILE *
+state_create(const char *tmp)
+{
+	FILE	*f;
+	int	 fd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd != -1)
+			break;
+		if (errno != EEXIST || unlink(tmp) == -1)
+			return NULL;
+	}
+	if (fd == -1)
+		return NULL;
+	if ((f = fdopen(fd, "w")) == NULL)
+		close(fd);
+	return f;
+}
+
 int
 state_save(const char *path, const struct peers *t, uint64_t now_ms)
 {
@@ -35,7 +70,7 @@ state_save(const char *path, const struct peers *t, uint64_t now_ms)
 	int		 n = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
-	    (f = fopen(tmp, "w")) == NULL) {
+	    (f = state_create(tmp)) == NULL) {
 		log_warn("state file %s", path);
 		return -1;
 	}
@@ -115,10 +150,27 @@ state_read(const char *path, struct peers *t, const struct in_addr *refused,
 	char		 line[256];
 	long long	 when;
 	FILE		*f;
-	int		 k, n = 0;
+	struct stat	 st;
+	int		 k, n = 0, fd;
 
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			log_warnx("state file %s: a symlink, not followed",
+			    path);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		log_warnx("state file %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return -1;
+	}
 	if (fgets(line, sizeof(line), f) == NULL ||
 	    sscanf(line, STATE_MAGIC " %lld", &when) != 1) {
 		fclose(f);

@@ -5,7 +5,7 @@
 # installed miredo would otherwise start a Teredo client that tries to reach
 # a public server.
 set -eu
-PKGS="build-essential clang clang-tools libclang-rt-dev pkg-config libevent-dev check libsubunit-dev
+PKGS="build-essential clang clang-tools libclang-rt-dev pkg-config libevent-dev check libsubunit-dev libseccomp-dev
 iproute2 nftables iputils-ping procps psmisc python3 python3-scapy
 tcpdump iperf3 frr miredo miredo-server mandoc systemd"
 

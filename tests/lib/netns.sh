@@ -98,4 +98,11 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 # assert_eq what expected actual
+# The process runs under its seccomp filter (common/sandbox.c), which it
+# installs after setup, just before it reports ready.
+assert_sandboxed() {	# pid what
+	wait_until 5 grep -q '^Seccomp:[[:space:]]*2' "/proc/$1/status" ||
+	    fail "$2 (pid $1) not under a seccomp filter: $(grep '^Seccomp:' "/proc/$1/status" 2>&1)"
+	pass "$2 runs under its seccomp filter"
+}
 assert_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; pass "$1 = $3"; }

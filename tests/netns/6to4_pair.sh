@@ -48,6 +48,8 @@ for b in relay4to6 relay6to4 tests/tools/sixtofour_host; do
 done
 
 topo6to4_up || fail "topology"
+assert_sandboxed "$TOPO_R46_PID" relay4to6
+assert_sandboxed "$TOPO_R64_PID" relay6to4
 
 # counters sock: "name value" lines of every counter, sorted.
 counters() { topo6to4_ctl "$1" stats | awk 'NF == 2' | sort; }

@@ -45,6 +45,17 @@ pass "both VMs announce after rise $LAB_RISE, zebra confirmed installation"
 wait_until 10 ns_exec site ping -6 -c 1 -W 1 2001:db8:6::6 ||
     fail "site -> native host through the relays"
 pass "6to4 site reaches 2001:db8:6::6 through the anycast relays"
+# Both of bgpglue's processes run under their seccomp filters, and the
+# announcer runs as frr without capabilities (it needs only zserv.api).
+ann=$(awk '{print $1}' /proc/"${LAB_GLUE_PID[1]}"/task/"${LAB_GLUE_PID[1]}"/children)
+assert_sandboxed "${LAB_GLUE_PID[1]}" "bgpglue vm1 health process"
+assert_sandboxed "$ann" "bgpglue vm1 announcer"
+uid=$(awk '/^Uid:/ { print $2 }' "/proc/$ann/status")
+caps=$(awk '/^CapEff:/ { print $2 }' "/proc/$ann/status")
+[ "$uid" = "$(id -u frr)" ] && [ "$caps" = 0000000000000000 ] ||
+    fail "announcer runs as uid $uid with capabilities $caps, not frr with none"
+pass "announcer runs as frr with no capabilities"
+assert_sandboxed "${LAB_RELAY_PID[1]}" "relay4to6 vm1"
 
 fwd() { lab_ctl "$T/vm$1.r46.sock" stats | awk '$1 == "forwarded" {print $2}'; }
 

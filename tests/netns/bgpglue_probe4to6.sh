@@ -88,7 +88,6 @@ RelayControlSocket $T/r46.sock
 ZservPath $(lab_frr_dir vm)/zserv.api
 ZapiProfile frr8
 RouteType table
-User ""
 Prefix 192.88.99.1/32
 Prefix 198.18.1.11/32
 CheckIntervalMs 200

@@ -8,7 +8,8 @@
 # part also bgpd's table (real zebra and bgpd of a 6to4 relay VM,
 # deploy/frr/vm-bgpd-6to4.conf).  Also: the
 # privilege split (the health process runs as nobody without
-# capabilities, the announcer keeps CAP_DAC_OVERRIDE only).
+# capabilities, the announcer runs as frr without any either), and both
+# under their seccomp filters.
 # Then relay6to4 with Input packet (its ring on eth0, the ingress drop
 # rule of docs/6to4.md) and bgpglue injecting the probe on eth0
 # (ProbeInterface6, turned into eth0's ingress by lab_probe_turnaround):
@@ -37,6 +38,8 @@ ns_exec vm ip link set r64tun up
 ns_exec vm ip -6 route add 2002::/16 dev r64tun table 46
 ns_exec vm ip -6 rule add to 2002::/16 lookup 46 pref 100
 wait_until 5 test -S "$T/r64.sock" || fail "no relay control socket"
+# The announcer (frr) reaches the relay's socket here: $T passable.
+chmod 711 "$T"
 cat >"$T/g.conf" <<EOC
 ControlSocket $T/g.sock
 RelayControlSocket $T/r64.sock
@@ -69,8 +72,11 @@ capeff() { awk '$1 == "CapEff:" {print $2}' /proc/"$1"/status; }
 uid() { awk '$1 == "Uid:" {print $3}' /proc/"$1"/status; }
 [ "$(uid "$GLUE")" = "$(id -u nobody)" ] || fail "health process uid $(uid "$GLUE")"
 [ "$(capeff "$GLUE")" = 0000000000000000 ] || fail "health caps $(capeff "$GLUE")"
-[ "$(capeff "$ANN")" = 0000000000000002 ] || fail "announcer caps $(capeff "$ANN")"
-pass "privilege split: health uid nobody, no caps; announcer CAP_DAC_OVERRIDE only"
+[ "$(uid "$ANN")" = "$(id -u frr)" ] || fail "announcer uid $(uid "$ANN")"
+[ "$(capeff "$ANN")" = 0000000000000000 ] || fail "announcer caps $(capeff "$ANN")"
+pass "privilege split: health uid nobody, announcer uid frr, no caps in either"
+assert_sandboxed "$GLUE" "bgpglue health process"
+assert_sandboxed "$ANN" "bgpglue announcer"
 ns_exec vm ip -6 route del 2002::/16 dev r64tun table 46
 wait_until 5 sh -c "'$BUILD/relayctl' -s '$T/g.sock' status | grep -q '^announce *withdrawn'" ||
     fail "data path cut, still $(st | grep announce)"

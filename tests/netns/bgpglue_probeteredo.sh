@@ -76,7 +76,6 @@ RelayControlSocket $T/teredod.sock
 ZservPath $(lab_frr_dir vm)/zserv.api
 ZapiProfile frr8
 RouteType table
-User ""
 Prefix 2001::/32
 Prefix 198.18.6.1/32
 CheckIntervalMs 200

@@ -15,6 +15,7 @@ uid=$(awk '/^Uid:/ { print $2 }' "/proc/$TL_RELAY_PID/status")
 caps=$(awk '/^CapEff:/ { print $2 }' "/proc/$TL_RELAY_PID/status")
 [ "$caps" = 0000000000000000 ] || fail "teredod kept capabilities $caps"
 pass "teredod dropped to nobody with no capabilities"
+assert_sandboxed "$TL_RELAY_PID" teredod
 tl_py wan "$(dirname "$0")/teredo_drops.py" || fail "crafted packets"
 pass "teredod crafted-packet rules"
 

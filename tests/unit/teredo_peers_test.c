@@ -5,8 +5,11 @@
  * that never takes a valid trusted client, creation rate limits, and a
  * large table (lookups stay exact).
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,6 +534,72 @@ START_TEST(bubble_bound_per_server)
 }
 END_TEST
 
+/*
+ * The StateFile's directory belongs to the dropped user: a FIFO there
+ * must not block the start (the old code waited for a writer forever), a
+ * symlink must not be followed, on load or on save (the old code read
+ * any file and truncated the symlink's target through "<path>.tmp").
+ */
+START_TEST(state_file_hostile)
+{
+	struct peers	 t, u;
+	struct peers_limits l = lim(64, 16, 4096);
+	struct peer	*p;
+	struct in6_addr	 a;
+	struct stat	 st;
+	char		 dir[] = "/tmp/jf-teredo-hostile.XXXXXX";
+	char		 path[256], real[256], tmp[256], victim[256];
+	FILE		*f;
+	int		 fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(tmp, sizeof(tmp), "%s/state.tmp", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	a = taddr(1);
+	p = peers_create(&t, &a, PEER_TRUSTED, T0);
+	peer_trust(&t, p, htonl(0xc6336414), 50001, T0);
+	/* A FIFO: refused at once (this test times out on a blocking open). */
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(peers_init(&u, &l, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), -1);
+	ck_assert_int_eq(unlink(path), 0);
+	/* A symlink to a valid state file: not followed, nothing loaded. */
+	ck_assert_int_eq(state_save(real, &t, T0), 1);
+	ck_assert_int_eq(symlink(real, path), 0);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), -1);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 0);
+	ck_assert_int_eq(unlink(path), 0);
+	/* Save: "<path>.tmp" a symlink to a file is replaced, not written. */
+	f = fopen(victim, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("precious\n", f);
+	fclose(f);
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	ck_assert_int_eq(state_save(path, &t, T0), 1);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_size, 9);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(lstat(tmp, &st), -1);
+	/* ... and a FIFO there does not block the save. */
+	ck_assert_int_eq(mkfifo(tmp, 0600), 0);
+	ck_assert_int_eq(state_save(path, &t, T0), 1);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0), 1);
+	fd = open(victim, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	unlink(real);
+	unlink(victim);
+	ck_assert_int_eq(rmdir(dir), 0);
+	peers_free(&u);
+	peers_free(&t);
+}
+END_TEST
+
 static Suite *
 peers_suite(void)
 {
@@ -551,6 +620,7 @@ peers_suite(void)
 	tcase_add_test(tc, state_local_broadcast);
 	tcase_add_test(tc, state_capacity_told);
 	tcase_add_test(tc, bubble_bound_per_server);
+	tcase_add_test(tc, state_file_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }
