@@ -1,0 +1,27 @@
+# bpf/module.mk: the XDP programs (bpf/*.bpf.c), built with clang for the
+# BPF target with BTF (-g), against Debian's libbpf-dev headers.  The
+# kernel headers' <asm/types.h> lives under the multiarch directory, which
+# clang -target bpf does not search by itself.  Userspace that loads them
+# links libbpf through pkg-config (BPF_LIBS).
+
+BPF_CLANG   ?= clang
+BPF_SRC     := $(wildcard bpf/*.bpf.c)
+BPF_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(BPF_SRC))
+BPF_ARCH_INC := -I/usr/include/$(shell gcc -dumpmachine 2>/dev/null || \
+	    $(CC) -dumpmachine)
+BPF_CFLAGS  := -target bpf -O2 -g -Wall -Wextra -Werror $(BPF_ARCH_INC) -Ibpf
+BPF_LIBS    := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+
+all: $(BPF_OBJS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  BPF     $<")
+	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Unit tests that load a BPF object: its path, libbpf, the object itself.
+BPF_UNIT := $(BUILD)/tests/unit/relay4to6_xdp_test
+$(OBJ)/tests/unit/relay4to6_xdp_test.o: CPPFLAGS += \
+	-DR46X_TEST_OBJ='"$(BUILD)/bpf/relay4to6.bpf.o"'
+$(BPF_UNIT): LDLIBS += $(BPF_LIBS)
+$(BPF_UNIT): $(BPF_OBJS)
