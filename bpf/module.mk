@@ -19,9 +19,12 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
 	@$(if $(Q),echo "  BPF     $<")
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
 
-# Unit tests that load a BPF object: its path, libbpf, the object itself.
-BPF_UNIT := $(BUILD)/tests/unit/relay4to6_xdp_test
-$(OBJ)/tests/unit/relay4to6_xdp_test.o: CPPFLAGS += \
-	-DR46X_TEST_OBJ='"$(BUILD)/bpf/relay4to6.bpf.o"'
-$(BPF_UNIT): LDLIBS += $(BPF_LIBS)
-$(BPF_UNIT): $(BPF_OBJS)
+# relay4to6 links the object in (relay4to6/r46_xdp_obj.c), and libbpf.
+$(OBJ)/relay4to6/r46_xdp_obj.o: CPPFLAGS += \
+	-DR46X_OBJ='"$(BUILD)/bpf/relay4to6.bpf.o"'
+$(OBJ)/relay4to6/r46_xdp_obj.o: LTO :=
+$(OBJ)/relay4to6/r46_xdp_obj.o: $(BUILD)/bpf/relay4to6.bpf.o
+$(BUILD)/relay4to6: LDLIBS += $(BPF_LIBS)
+
+# Unit tests that run the object: libbpf.
+$(BUILD)/tests/unit/relay4to6_xdp_test: LDLIBS += $(BPF_LIBS)

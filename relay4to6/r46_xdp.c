@@ -39,18 +39,32 @@ r46x_fail(struct r46x *x, char *err, size_t errlen, const char *what,
 int
 r46x_open(struct r46x *x, const char *path, char *err, size_t errlen)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "relay4to6");
 	struct bpf_map	*m;
+	size_t		 i, k;
 	int		 e;
 
 	memset(x, 0, sizeof(*x));
 	x->prog_fd = x->conf_fd = x->cnt_fd = -1;
+	for (i = 0; i < R46X_NCOUNTERS; i++) {
+		x->r46_index[i] = -1;
+		for (k = 0; k < R46_NCOUNTERS; k++)
+			if (strcmp(r46x_counter_names[i],
+			    r46_counter_names[k]) == 0)
+				x->r46_index[i] = (int)k;
+	}
 	libbpf_set_print(r46x_libbpf_print);
 	if ((x->ncpu = libbpf_num_possible_cpus()) <= 0)
 		return r46x_fail(x, err, errlen, "possible CPUs", x->ncpu);
-	x->obj = bpf_object__open_file(path, NULL);
+	if (path != NULL)
+		x->obj = bpf_object__open_file(path, NULL);
+	else
+		x->obj = bpf_object__open_mem(r46x_obj_start,
+		    (size_t)(r46x_obj_end - r46x_obj_start), &oo);
 	if ((e = (int)libbpf_get_error(x->obj)) != 0) {
 		x->obj = NULL;
-		return r46x_fail(x, err, errlen, path, e);
+		return r46x_fail(x, err, errlen,
+		    path != NULL ? path : "BPF object", e);
 	}
 	if ((e = bpf_object__load(x->obj)) != 0)
 		return r46x_fail(x, err, errlen, "BPF load (verifier)", e);
@@ -122,6 +136,23 @@ r46x_counters(const struct r46x *x, uint64_t *v)
 			v[k] += percpu[cpu];
 	}
 	free(percpu);
+	return 0;
+}
+
+int
+r46x_sync(struct r46x *x, struct counters *c)
+{
+	uint64_t	v[R46X_NCOUNTERS];
+	size_t		i;
+
+	if (r46x_counters(x, v) == -1)
+		return -1;
+	for (i = 0; i < R46X_NCOUNTERS; i++) {
+		if (x->r46_index[i] >= 0)
+			counters_add(c, (size_t)x->r46_index[i],
+			    v[i] - x->synced[i]);
+		x->synced[i] = v[i];
+	}
 	return 0;
 }
 

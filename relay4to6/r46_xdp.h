@@ -26,11 +26,19 @@ struct r46x {
 	int			 conf_fd;
 	int			 cnt_fd;
 	int			 ncpu;
+	int			 r46_index[R46X_NCOUNTERS];	/* -1: xdp_* */
+	uint64_t		 synced[R46X_NCOUNTERS];
 };
 
 extern const char *const r46x_counter_names[];
 
-/* Open and load the object at path; -1 with a reason in err. */
+/* The object built from bpf/relay4to6.bpf.c, linked in (r46_xdp_obj.c). */
+extern const unsigned char r46x_obj_start[], r46x_obj_end[];
+
+/*
+ * Open and load the object (path NULL: the one linked in); -1 with a
+ * reason in err.  The verifier runs here: needs CAP_BPF (or root).
+ */
 int	r46x_open(struct r46x *, const char *path, char *err, size_t errlen);
 /* Program the addresses and tables of an initialised engine; 0 or -1. */
 int	r46x_configure(struct r46x *, const struct r46 *);
@@ -38,6 +46,11 @@ int	r46x_configure(struct r46x *, const struct r46 *);
 int	r46x_attach(struct r46x *, int ifindex, char *err, size_t errlen);
 /* Sum of every CPU's counters into v[R46X_NCOUNTERS]; 0 or -1. */
 int	r46x_counters(const struct r46x *, uint64_t *v);
+/*
+ * Add what the program counted since the last call to the engine's
+ * counters of the same names (r46_counter_names); 0 or -1.
+ */
+int	r46x_sync(struct r46x *, struct counters *);
 /* Detach (the link) and unload. */
 void	r46x_close(struct r46x *);
 
