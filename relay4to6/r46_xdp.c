@@ -13,6 +13,10 @@
 #include "relay4to6/r46_xdp.h"
 #include "sixtofour.h"
 
+/* The program's tables hold every address the engine can have. */
+_Static_assert(R46X_OWN_MAX >= R46_OWN_MAX, "R46X_OWN_MAX");
+_Static_assert(R46X_BCAST_MAX >= CONF_LIST_MAX, "R46X_BCAST_MAX");
+
 #define R46X_NAME(e, name) name,
 const char *const r46x_counter_names[] = { R46X_COUNTERS(R46X_NAME) };
 #undef R46X_NAME
