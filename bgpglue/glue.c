@@ -35,11 +35,26 @@
 	X(GC_RELAY_EXIT, "relay_exit")					\
 	X(GC_RELAY_FAIL, "relay_check_fail")				\
 	X(GC_PROBE_FAIL, "probe_fail")					\
+	X(GC_PROBE_C2N_FAIL, "probe_c2n_fail")				\
 	X(GC_ZEBRA_UP, "zebra_up")					\
 	X(GC_ZEBRA_DOWN, "zebra_down")
 enum glue_counter { GLUE_COUNTERS(COUNTER_ENUM) GC_N };
 static const char *const glue_counter_names[] = {
 	GLUE_COUNTERS(COUNTER_NAME)
+};
+
+/*
+ * One probed direction: "probe" (4to6, 6to4, Teredo native->client) and,
+ * with ProbeMode teredo, "probe_c2n" (Teredo client->native).  Each has
+ * its own check, counter and status lines; all must be up.
+ */
+#define GLUE_PROBES	2
+struct glue_probe {
+	struct glue		*g;
+	struct probe		*probe;
+	struct check		 ck;
+	const char		*name;		/* status line prefix */
+	enum glue_counter	 fail_ctr;
 };
 
 struct glue {
@@ -49,8 +64,8 @@ struct glue {
 	int			 sync_fd;	/* relay fd requests */
 	struct ctlmon		*cm;
 	struct check		 ck_relay;
-	struct probe		*probe;		/* NULL: ProbeMode none */
-	struct check		 ck_probe;
+	struct glue_probe	 probes[GLUE_PROBES];
+	size_t			 nprobes;	/* 0: ProbeMode none */
 	struct decide		 dec;
 	struct counters		 cnt;
 	struct event		*deadline_ev;
@@ -96,8 +111,11 @@ static void
 glue_eval(struct glue *g, const char *why)
 {
 	enum decide_state	was = g->dec.state;
-	int			healthy = g->ck_relay.up &&
-				    (g->probe == NULL || g->ck_probe.up);
+	int			healthy = g->ck_relay.up;
+	size_t			i;
+
+	for (i = 0; i < g->nprobes; i++)
+		healthy = healthy && g->probes[i].ck.up;
 
 	if (decide_eval(&g->dec, clock_mono_ms(), healthy,
 	    g->drain_ctl || g->drain_file, why)) {
@@ -161,13 +179,14 @@ glue_relay_cb(void *arg, enum ctlmon_result res, const char *why)
 static void
 glue_probe_cb(void *arg, int ok, const char *why)
 {
-	struct glue	*g = arg;
+	struct glue_probe	*gp = arg;
+	struct glue		*g = gp->g;
 
 	if (!ok)
-		counters_inc(&g->cnt, GC_PROBE_FAIL);
-	if (check_result(&g->ck_probe, ok, why))
-		log_info("check %s %s: %s", g->ck_probe.name,
-		    g->ck_probe.up ? "up" : "down", why);
+		counters_inc(&g->cnt, gp->fail_ctr);
+	if (check_result(&gp->ck, ok, why))
+		log_info("check %s %s: %s", gp->ck.name,
+		    gp->ck.up ? "up" : "down", why);
 	glue_eval(g, why);
 }
 
@@ -260,6 +279,7 @@ glue_new(struct event_base *base, const struct glue_conf *cfg, int async_fd,
 	struct glue		*g;
 	struct ctlmon_cfg	 mcfg;
 	struct decide_cfg	 dcfg;
+	size_t			 i;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
@@ -287,21 +307,42 @@ glue_new(struct event_base *base, const struct glue_conf *cfg, int async_fd,
 	g->cm = ctlmon_new(base, &mcfg, glue_relay_cb, g);
 
 	if (cfg->probe_mode != PROBE_NONE) {
-		struct probe_cfg	pcfg;
+		g->probes[g->nprobes].name = "probe";
+		g->probes[g->nprobes].fail_ctr = GC_PROBE_FAIL;
+		g->probes[g->nprobes++].probe = NULL;
+	}
+	if (cfg->probe_mode == PROBE_TEREDO) {
+		g->probes[g->nprobes].name = "probe_c2n";
+		g->probes[g->nprobes++].fail_ctr = GC_PROBE_C2N_FAIL;
+	}
+	for (i = 0; i < g->nprobes; i++) {
+		struct glue_probe	*gp = &g->probes[i];
+		struct probe_cfg	 pcfg;
+		const char		*ifname;
 
 		memset(&pcfg, 0, sizeof(pcfg));
-		pcfg.mode = (enum probe_mode)cfg->probe_mode;
+		pcfg.mode = i == 1 ? PROBE_TEREDO_C2N :
+		    (enum probe_mode)cfg->probe_mode;
 		pcfg.src4 = cfg->probe_src4;
 		pcfg.target4 = cfg->probe_target4;
 		pcfg.ret6 = cfg->probe_ret6;
 		pcfg.port = (uint16_t)cfg->probe_port;
 		pcfg.interval_ms = cfg->probe_interval_ms;
 		pcfg.timeout_ms = cfg->probe_timeout_ms;
-		check_init(&g->ck_probe, "probe", cfg->probe_rise,
+		/* Where the probe's outer packet enters, by its family. */
+		ifname = pcfg.mode == PROBE_4TO6 ||
+		    pcfg.mode == PROBE_TEREDO_C2N ? cfg->probe_if4 :
+		    cfg->probe_if6;
+		/* glue_conf_check keeps it below 16 bytes. */
+		memcpy(pcfg.ifname, ifname, strnlen(ifname,
+		    sizeof(pcfg.ifname) - 1));
+		pcfg.mark = cfg->probe_mark;
+		gp->g = g;
+		check_init(&gp->ck, gp->name, cfg->probe_rise,
 		    cfg->probe_fall);
-		if ((g->probe = probe_new(base, &pcfg, glue_probe_cb, g)) ==
+		if ((gp->probe = probe_new(base, &pcfg, glue_probe_cb, gp)) ==
 		    NULL) {
-			log_warn("probe sockets");
+			log_warn("%s sockets", gp->name);
 			glue_free(g);
 			return NULL;
 		}
@@ -324,6 +365,7 @@ glue_start(struct glue *g)
 {
 	struct timeval	tv = { g->cfg.interval_ms / 1000,
 			    (g->cfg.interval_ms % 1000) * 1000 };
+	size_t		i;
 
 	event_add(g->async_ev, NULL);
 	glue_apply(g);		/* withdrawn, until the checks rise */
@@ -332,17 +374,20 @@ glue_start(struct glue *g)
 		glue_drainfile_cb(-1, 0, g);
 	}
 	ctlmon_start(g->cm);
-	if (g->probe != NULL)
-		probe_start(g->probe);
+	for (i = 0; i < g->nprobes; i++)
+		probe_start(g->probes[i].probe);
 }
 
 void
 glue_free(struct glue *g)
 {
+	size_t	i;
+
 	if (g == NULL)
 		return;
 	ctlmon_free(g->cm);
-	probe_free(g->probe);
+	for (i = 0; i < g->nprobes; i++)
+		probe_free(g->probes[i].probe);
 	if (g->deadline_ev != NULL)
 		event_free(g->deadline_ev);
 	if (g->drainfile_ev != NULL)
@@ -384,14 +429,16 @@ glue_status(void *arg, struct ctl_reply *r)
 	ctl_reply_printf(r, "check_relay %s ok_run=%u fail_run=%u why=%s",
 	    g->ck_relay.up ? "up" : "down", g->ck_relay.ok_run,
 	    g->ck_relay.fail_run, g->ck_relay.why);
-	if (g->probe != NULL) {
-		const struct probe_stats *ps = probe_stats(g->probe);
+	for (i = 0; i < g->nprobes; i++) {
+		const struct glue_probe	*gp = &g->probes[i];
+		const struct probe_stats *ps = probe_stats(gp->probe);
 
-		ctl_reply_printf(r, "check_probe %s ok_run=%u fail_run=%u "
-		    "why=%s", g->ck_probe.up ? "up" : "down",
-		    g->ck_probe.ok_run, g->ck_probe.fail_run, g->ck_probe.why);
-		ctl_reply_printf(r, "probe sent=%llu ok=%llu timeouts=%llu "
-		    "send_errors=%llu rtt_ms=%u", (unsigned long long)ps->sent,
+		ctl_reply_printf(r, "check_%s %s ok_run=%u fail_run=%u "
+		    "why=%s", gp->name, gp->ck.up ? "up" : "down",
+		    gp->ck.ok_run, gp->ck.fail_run, gp->ck.why);
+		ctl_reply_printf(r, "%s sent=%llu ok=%llu timeouts=%llu "
+		    "send_errors=%llu rtt_ms=%u", gp->name,
+		    (unsigned long long)ps->sent,
 		    (unsigned long long)ps->ok,
 		    (unsigned long long)ps->timeouts,
 		    (unsigned long long)ps->send_errors, ps->last_rtt_ms);

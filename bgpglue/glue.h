@@ -39,6 +39,9 @@ struct glue_conf {
 	struct in_addr		probe_src4, probe_target4;
 	struct in6_addr		probe_ret6;
 	uint32_t		probe_port;
+	char			probe_if4[CONF_STR_MAX];	/* "": kernel */
+	char			probe_if6[CONF_STR_MAX];
+	uint32_t		probe_mark;
 	uint32_t		probe_interval_ms, probe_timeout_ms;
 	uint32_t		probe_rise, probe_fall;
 	uint32_t		drain_ms;

@@ -27,16 +27,16 @@ static const char *const glue_rtypes[] = { "static", "nhrp", "table",
 
 const struct conf_key glue_conf_keys[] = {
 	K("ControlSocket", CONF_STR, ctlsock,
-	    "/run/justforward/bgpglue.sock", 0, 0, 0,
+	    "/run/justforward/bgpglue.sock", 0, 0, CONF_SUN_PATH_MAX,
 	    "bgpglue's own control socket (status, stats, drain, undrain)"),
-	K("RelayControlSocket", CONF_STR, relay_ctl, NULL, 1, 0, 0,
+	K("RelayControlSocket", CONF_STR, relay_ctl, NULL, 1, 0, CONF_SUN_PATH_MAX,
 	    "control socket of the relay this bgpglue announces for"),
 	K("User", CONF_STR, user, "", 0, 0, 0,
 	    "announcer process user (zserv: root or frr; empty: root with "
 	    "CAP_DAC_OVERRIDE only)"),
 	K("HealthUser", CONF_STR, health_user, "nobody", 0, 0, 0,
 	    "health-check process user (empty: root without capabilities)"),
-	K("ZservPath", CONF_STR, zserv, "/var/run/frr/zserv.api", 0, 0, 0,
+	K("ZservPath", CONF_STR, zserv, "/var/run/frr/zserv.api", 0, 0, CONF_SUN_PATH_MAX,
 	    "zebra's ZAPI socket (FRR -N NS: /var/run/frr/NS/zserv.api)"),
 	E("ZapiProfile", profile, "frr8", glue_profiles,
 	    "zebra wire profile: frr8 (FRR 7.5-9.1) or frr10 (10.x)"),
@@ -52,7 +52,7 @@ const struct conf_key glue_conf_keys[] = {
 	    "route tag while announced (bgpd: match tag)"),
 	K("DrainTag", CONF_U32, drain_tag, "6025", 0, 1, UINT32_MAX,
 	    "route tag while draining (bgpd: GRACEFUL_SHUTDOWN, local-pref 0)"),
-	K("NexthopInterface", CONF_STR, nh_ifname, "", 0, 0, 0,
+	K("NexthopInterface", CONF_STR, nh_ifname, "", 0, 0, CONF_IFNAME_MAX,
 	    "nexthop interface of the routes (empty: blackhole)"),
 	K("Prefix", CONF_PREFIX_LIST, prefixes, NULL, 1, 0, 0,
 	    "a prefix of this relay's role (repeat); announced all or none"),
@@ -69,11 +69,17 @@ const struct conf_key glue_conf_keys[] = {
 	K("ProbeSource4", CONF_IPV4, probe_src4, "0.0.0.0", 0, 0, 0,
 	    "this host's IPv4: 4to6 outer source, 6to4 V4ADDR probed, Teredo server/client (not teredod's)"),
 	K("ProbeTarget4", CONF_IPV4, probe_target4, "192.88.99.1", 0, 0, 0,
-	    "4to6: the relay address the probe is sent to"),
+	    "the relay address probed: 4to6 relay address, teredod's BindAddress"),
 	K("ProbeReturn6", CONF_IPV6, probe_ret6, "::", 0, 0, 0,
-	    "this host's IPv6: 4to6 inner destination, 6to4/teredo source"),
+	    "this host's IPv6: 4to6 and teredo client->native destination, 6to4 and teredo native->client source"),
 	K("ProbePort", CONF_U32, probe_port, "3560", 0, 1, 65535,
 	    "UDP port of the probe packets"),
+	K("ProbeInterface4", CONF_STR, probe_if4, "", 0, 0, 0,
+	    "inject IPv4 probes (4to6, teredo client->native) on this interface: the relay's packet-mode InputInterface"),
+	K("ProbeInterface6", CONF_STR, probe_if6, "", 0, 0, 0,
+	    "inject IPv6 probes (6to4, teredo native->client) on this interface: the relay's packet-mode input for native IPv6"),
+	K("ProbeMark", CONF_U32, probe_mark, "27238", 0, 1, UINT32_MAX,
+	    "skb mark of injected probe frames (the tc rule that turns them into the interface's ingress matches it)"),
 	K("ProbeIntervalMs", CONF_U32, probe_interval_ms, "1000", 0, 10,
 	    3600000, "probe interval"),
 	K("ProbeTimeoutMs", CONF_U32, probe_timeout_ms, "500", 0, 5, 3600000,
@@ -122,8 +128,29 @@ glue_conf_check(const char *file, const struct glue_conf *c, char *err,
 		    "%u", c->timeout_ms, c->interval_ms);
 	if (c->probe_mode != 0 && c->probe_src4.s_addr == INADDR_ANY)
 		GLUE_ERR("ProbeSource4", "required by ProbeMode");
-	if (c->probe_mode == 1 && IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
-		GLUE_ERR("ProbeReturn6", "required by ProbeMode 4to6");
+	if ((c->probe_mode == 1 || c->probe_mode == 3) &&
+	    IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
+		GLUE_ERR("ProbeReturn6", "required by ProbeMode %s",
+		    glue_probes[c->probe_mode]);
+	if (c->probe_if6[0] != '\0' && IN6_IS_ADDR_UNSPECIFIED(&c->probe_ret6))
+		GLUE_ERR("ProbeReturn6", "required by ProbeInterface6 (the "
+		    "injected IPv6 probe's source)");
+	if (c->probe_mode == 3 &&
+	    c->probe_target4.s_addr == htonl(0xc0586301))
+		GLUE_ERR("ProbeTarget4", "ProbeMode teredo: set teredod's "
+		    "BindAddress (the client->native probe's destination)");
+	if (strlen(c->probe_if4) >= 16)
+		GLUE_ERR("ProbeInterface4", "longer than an interface name");
+	if (strlen(c->probe_if6) >= 16)
+		GLUE_ERR("ProbeInterface6", "longer than an interface name");
+	if (c->probe_if4[0] != '\0' && c->probe_mode != 1 &&
+	    c->probe_mode != 3)
+		GLUE_ERR("ProbeInterface4", "no IPv4 probe in ProbeMode %s",
+		    glue_probes[c->probe_mode]);
+	if (c->probe_if6[0] != '\0' && c->probe_mode != 2 &&
+	    c->probe_mode != 3)
+		GLUE_ERR("ProbeInterface6", "no IPv6 probe in ProbeMode %s",
+		    glue_probes[c->probe_mode]);
 	if (c->probe_mode != 0 && c->probe_timeout_ms >= c->probe_interval_ms)
 		GLUE_ERR("ProbeTimeoutMs", "%u must be below ProbeIntervalMs "
 		    "%u", c->probe_timeout_ms, c->probe_interval_ms);

@@ -1,8 +1,13 @@
 /*
  * Data-plane probe through the relay.  See probe.h.
  */
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +35,7 @@ struct probe {
 	void			*arg;
 	int			 txfd;
 	int			 rxfd;
+	int			 pktfd;		/* -1 unless cfg.ifname */
 	struct event		*tick_ev;
 	struct event		*rx_ev;
 	struct event		*timeout_ev;
@@ -64,6 +70,23 @@ probe_teredo_addr(struct in_addr v4, uint64_t nonce, struct in6_addr *a)
 	ta.server = v4;
 	ta.client = v4;
 	ta.port = (uint16_t)(1024 + nonce % 64000);
+	teredo_addr_encode(&ta, a);
+}
+
+/*
+ * The client->native probe's Teredo source: server and client src4, port
+ * the one our socket sends from, so the address embeds the mapping the
+ * datagram comes from (RFC 4380 5.4.2) and teredod relays it statelessly.
+ */
+static void
+probe_teredo_c2n_addr(const struct probe_cfg *c, struct in6_addr *a)
+{
+	struct teredo_addr	ta;
+
+	memset(&ta, 0, sizeof(ta));
+	ta.server = c->src4;
+	ta.client = c->src4;
+	ta.port = c->c2n_port;
 	teredo_addr_encode(&ta, a);
 }
 
@@ -114,7 +137,8 @@ probe_build(const struct probe_cfg *c, uint64_t nonce, uint8_t *buf,
 	struct in6_addr	src6, dst6;
 
 	wbuf_init(&w, buf, len);
-	if (c->mode == PROBE_4TO6) {
+	switch (c->mode) {
+	case PROBE_4TO6:
 		memset(&h4, 0, sizeof(h4));
 		h4.total_len = IP4_HDR_LEN + IP6_HDR_LEN + UDP_HDR_LEN +
 		    PROBE_PAYLOAD;
@@ -128,14 +152,57 @@ probe_build(const struct probe_cfg *c, uint64_t nonce, uint8_t *buf,
 		    probe_build6(&w, &src6, &c->ret6, c->port, nonce) == -1)
 			return -1;
 		return (int)w.len;
+	case PROBE_6TO4:
+	case PROBE_TEREDO:
+		if (c->ifname[0] == '\0') {
+			/* Only the UDP payload: the kernel adds the rest. */
+			probe_payload(&w, nonce);
+			return wbuf_ok(&w) ? (int)w.len : -1;
+		}
+		if (c->mode == PROBE_6TO4)
+			probe_6to4_addr(c->src4, &dst6);
+		else
+			probe_teredo_addr(c->src4, nonce, &dst6);
+		if (probe_build6(&w, &c->ret6, &dst6, c->port, nonce) == -1)
+			return -1;
+		return (int)w.len;
+	case PROBE_TEREDO_C2N: {
+		struct udp_hdr	u;
+		uint8_t		*udp = NULL;
+		size_t		 ulen = UDP_HDR_LEN + IP6_HDR_LEN +
+				    UDP_HDR_LEN + PROBE_PAYLOAD;
+
+		if (c->ifname[0] != '\0') {
+			/* The datagram to teredod as it would arrive. */
+			memset(&h4, 0, sizeof(h4));
+			h4.total_len = (uint16_t)(IP4_HDR_LEN + ulen);
+			h4.ttl = 64;	/* DF clear, as Teredo sends */
+			h4.proto = IPPROTO_UDP;
+			h4.src = c->src4;
+			h4.dst = c->target4;
+			if (ip4_build(&w, &h4) == -1)
+				return -1;
+			udp = w.p + w.len;
+			memset(&u, 0, sizeof(u));
+			u.sport = c->c2n_port;
+			u.dport = TEREDO_PORT;
+			u.len = (uint16_t)ulen;
+			udp_build(&w, &u);
+		}
+		probe_teredo_c2n_addr(c, &src6);
+		if (probe_build6(&w, &src6, &c->ret6, c->port, nonce) == -1)
+			return -1;
+		if (udp != NULL) {
+			uint16_t sum = inet_csum4(c->src4, c->target4,
+			    IPPROTO_UDP, udp, ulen);
+
+			wbuf_set_n16(udp + 6, sum == 0 ? 0xffff : sum);
+		}
+		return (int)w.len;
 	}
-	if (c->mode == PROBE_6TO4 || c->mode == PROBE_TEREDO) {
-		/* Only the UDP payload: the kernel adds the IPv6 header. */
-		probe_payload(&w, nonce);
-		(void)dst6;
-		return wbuf_ok(&w) ? (int)w.len : -1;
+	default:
+		return -1;
 	}
-	return -1;
 }
 
 static int
@@ -159,7 +226,8 @@ probe_match(const struct probe_cfg *c, const uint8_t *pkt, size_t len,
 	struct in6_addr		dst6;
 
 	pbuf_init(&b, pkt, len);
-	if (c->mode == PROBE_4TO6)	/* the UDP payload itself */
+	if (c->mode == PROBE_4TO6 || c->mode == PROBE_TEREDO_C2N)
+		/* the UDP payload itself, on our socket on [ret6]:port */
 		return probe_payload_match(&b, nonce);
 	if (c->mode == PROBE_TEREDO) {
 		/* The bubble: IPv6 to this probe's Teredo address. */
@@ -221,6 +289,33 @@ probe_rx_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
+/*
+ * Send pkt as a frame on cfg.ifname, addressed to the interface's own
+ * MAC.  Index and MAC are looked up for every probe: an interface that
+ * was replaced is found again by name, as a restarted relay would.
+ */
+static ssize_t
+probe_inject(struct probe *p, const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_ll	sll;
+	struct ifreq		ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->cfg.ifname);
+	if (ioctl(p->rxfd, SIOCGIFHWADDR, &ifr) == -1)
+		return -1;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	if ((sll.sll_ifindex = (int)if_nametoindex(p->cfg.ifname)) == 0)
+		return -1;
+	sll.sll_protocol = htons(ip_version(pkt, len) == 6 ? ETH_P_IPV6 :
+	    ETH_P_IP);
+	sll.sll_halen = ETH_ALEN;
+	memcpy(sll.sll_addr, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	return sendto(p->pktfd, pkt, len, 0, (struct sockaddr *)&sll,
+	    sizeof(sll));
+}
+
 static void
 probe_tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -241,11 +336,23 @@ probe_tick_cb(evutil_socket_t fd, short ev, void *arg)
 	p->nonce++;
 	if ((len = probe_build(&p->cfg, p->nonce, buf, sizeof(buf))) < 0)
 		return;
-	if (p->cfg.mode == PROBE_4TO6) {
+	if (p->pktfd != -1)
+		n = probe_inject(p, buf, (size_t)len);
+	else if (p->cfg.mode == PROBE_4TO6 ||
+	    p->cfg.mode == PROBE_TEREDO_C2N) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
 		sin.sin_addr = p->cfg.target4;
-		n = sendto(p->txfd, buf, (size_t)len, 0,
+		if (p->cfg.mode == PROBE_TEREDO_C2N)
+			sin.sin_port = htons(TEREDO_PORT);
+		/*
+		 * 4to6: on-link routes only (the one into the relay's TUN).
+		 * Without its TUN route the probe would otherwise leave by
+		 * the default route, cross another VM's relay and come back
+		 * as a success (the flap bgpglue_failover caught).
+		 */
+		n = sendto(p->txfd, buf, (size_t)len,
+		    p->cfg.mode == PROBE_4TO6 ? MSG_DONTROUTE : 0,
 		    (struct sockaddr *)&sin, sizeof(sin));
 	} else {
 		memset(&sin6, 0, sizeof(sin6));
@@ -272,61 +379,91 @@ probe_tick_cb(evutil_socket_t fd, short ev, void *arg)
 	evtimer_add(p->timeout_ev, &tv);
 }
 
+/* A UDP socket of family af bound to addr:port (port in host order). */
+static int
+probe_udp_bound(int af, const void *addr, uint16_t port)
+{
+	struct sockaddr_in	sin;
+	struct sockaddr_in6	sin6;
+	int			fd, one = 1, rc;
+
+	if ((fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return -1;
+	if (af == AF_INET) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		memcpy(&sin.sin_addr, addr, sizeof(sin.sin_addr));
+		sin.sin_port = htons(port);
+		rc = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	} else {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		memcpy(&sin6.sin6_addr, addr, sizeof(sin6.sin6_addr));
+		sin6.sin6_port = htons(port);
+		rc = bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
+	}
+	if (rc == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int
 probe_sockets(struct probe *p)
 {
-	struct sockaddr_in6	sin6;
-	int			one = 1;
+	struct probe_cfg	*c = &p->cfg;
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
 
-	if (p->cfg.mode == PROBE_4TO6) {
+	switch (c->mode) {
+	case PROBE_4TO6:
 		/* Send: whole IPv4 packets.  Receive: the inner UDP. */
 		p->txfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-		p->rxfd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, 0);
-		if (p->txfd == -1 || p->rxfd == -1)
+		p->rxfd = probe_udp_bound(AF_INET6, &c->ret6, c->port);
+		break;
+	case PROBE_TEREDO_C2N:
+		/*
+		 * Send: UDP from src4 to teredod; the port the kernel picks
+		 * is the mapping in our Teredo address, and stays ours (the
+		 * injected frames use it too).  Receive: the inner UDP.
+		 */
+		p->txfd = probe_udp_bound(AF_INET, &c->src4, 0);
+		if (p->txfd == -1 || getsockname(p->txfd,
+		    (struct sockaddr *)&sin, &sl) == -1)
 			return -1;
-		memset(&sin6, 0, sizeof(sin6));
-		sin6.sin6_family = AF_INET6;
-		sin6.sin6_addr = p->cfg.ret6;
-		sin6.sin6_port = htons(p->cfg.port);
-		setsockopt(p->rxfd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-		    sizeof(one));
-		if (bind(p->rxfd, (struct sockaddr *)&sin6,
-		    sizeof(sin6)) == -1)
-			return -1;
-		return 0;
+		c->c2n_port = ntohs(sin.sin_port);
+		p->rxfd = probe_udp_bound(AF_INET6, &c->ret6, c->port);
+		break;
+	case PROBE_6TO4:
+	case PROBE_TEREDO:
+		/*
+		 * Send: native IPv6 UDP, from ret6 if set (the relay refuses
+		 * odd sources).  Receive: protocol 41 addressed to us (6to4),
+		 * or the bubble on src4:3544 (Teredo).
+		 */
+		p->txfd = probe_udp_bound(AF_INET6, &c->ret6, 0);
+		if (c->mode == PROBE_TEREDO)
+			p->rxfd = probe_udp_bound(AF_INET, &c->src4,
+			    TEREDO_PORT);
+		else
+			p->rxfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC |
+			    SOCK_NONBLOCK, IPPROTO_6IN4);
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
 	}
-	/*
-	 * Send: native IPv6 UDP.  Receive: protocol 41 addressed to us
-	 * (6to4), or the bubble on src4:3544 (Teredo).
-	 */
-	p->txfd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0);
-	if (p->cfg.mode == PROBE_TEREDO) {
-		struct sockaddr_in	sin;
-
-		p->rxfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, 0);
-		if (p->rxfd == -1)
-			return -1;
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_addr = p->cfg.src4;
-		sin.sin_port = htons(TEREDO_PORT);
-		if (bind(p->rxfd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-			return -1;
-	} else
-		p->rxfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, IPPROTO_6IN4);
 	if (p->txfd == -1 || p->rxfd == -1)
 		return -1;
-	if (!IN6_IS_ADDR_UNSPECIFIED(&p->cfg.ret6)) {
-		/* A global source: the relay refuses odd ones. */
-		memset(&sin6, 0, sizeof(sin6));
-		sin6.sin6_family = AF_INET6;
-		sin6.sin6_addr = p->cfg.ret6;
-		if (bind(p->txfd, (struct sockaddr *)&sin6,
-		    sizeof(sin6)) == -1)
+	if (c->ifname[0] != '\0') {
+		/* Protocol 0: it sends, and receives nothing. */
+		p->pktfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, 0);
+		if (p->pktfd == -1 || setsockopt(p->pktfd, SOL_SOCKET, SO_MARK,
+		    &c->mark, sizeof(c->mark)) == -1)
 			return -1;
 	}
 	return 0;
@@ -345,7 +482,7 @@ probe_new(struct event_base *base, const struct probe_cfg *cfg,
 	p->cfg = *cfg;
 	p->fn = fn;
 	p->arg = arg;
-	p->txfd = p->rxfd = -1;
+	p->txfd = p->rxfd = p->pktfd = -1;
 	if (getrandom(&p->nonce, sizeof(p->nonce), 0) != sizeof(p->nonce))
 		p->nonce = clock_mono_ms();
 	if (probe_sockets(p) == -1)
@@ -392,6 +529,8 @@ probe_free(struct probe *p)
 		close(p->txfd);
 	if (p->rxfd != -1)
 		close(p->rxfd);
+	if (p->pktfd != -1)
+		close(p->pktfd);
 	free(p);
 }
 

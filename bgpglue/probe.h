@@ -13,11 +13,33 @@
  *         server and client are src4 and whose port carries the nonce:
  *         teredod sees a new peer and sends its indirect bubble to the
  *         "server", i.e. to us on src4:3544 (which teredod itself must
- *         not be bound to).
+ *         not be bound to).  Teredo's native->client direction.
+ *   teredo_c2n  Teredo's client->native direction: UDP from
+ *         src4:c2n_port to target4:3544 (teredod's BindAddress) carrying
+ *         IPv6 UDP from the Teredo address (server and client src4,
+ *         port c2n_port: the mapping it came from, so teredod takes it
+ *         without any bubble) to [ret6]:port.  teredod decapsulates it
+ *         and forwards it natively; the kernel delivers it to our UDP
+ *         socket on [ret6]:port.
+ *
+ * Where the probe enters.  By default the probe is sent through the
+ * kernel: locally originated, it is routed into the relay's TUN (or
+ * delivered to teredod's socket).  A relay that takes its input from a
+ * packet ring on an interface (Input packet) never sees it there.  With
+ * ifname set, the whole packet (IPv4 or IPv6, checksums included) is
+ * sent as a frame on that interface through an AF_PACKET socket, to the
+ * interface's own MAC and with skb mark `mark`.  A tc egress rule on the
+ * interface turns frames with that mark around into its ingress
+ * (`mirred ingress redirect`), where the relay's ring tap sees them as
+ * received unicast, like real traffic; the ingress drop rule the packet
+ * mode needs keeps the kernel's copy out.  Without that rule the frame
+ * leaves to our own MAC and is lost: the probe fails, it never passes by
+ * another way.
  *
  * A matching nonce is a success; nothing within the timeout a failure.
  * Packets are built and parsed with common/inet.h.  The sockets are
- * opened by probe_new (raw sockets: call it before dropping privileges).
+ * opened by probe_new (raw and packet sockets, SO_MARK: call it before
+ * dropping privileges).
  */
 #ifndef JF_PROBE_H
 #define JF_PROBE_H
@@ -32,7 +54,8 @@ enum probe_mode {
 	PROBE_NONE,
 	PROBE_4TO6,
 	PROBE_6TO4,
-	PROBE_TEREDO,
+	PROBE_TEREDO,		/* native -> client */
+	PROBE_TEREDO_C2N,	/* client -> native (ProbeMode teredo: both) */
 };
 
 struct probe_cfg {
@@ -43,6 +66,10 @@ struct probe_cfg {
 	uint16_t	port;
 	uint32_t	interval_ms;
 	uint32_t	timeout_ms;
+	char		ifname[16];	/* "": through the kernel; else inject */
+	uint32_t	mark;		/* SO_MARK of injected frames */
+	uint16_t	c2n_port;	/* teredo_c2n: our UDP port (host order;
+					   probe_new binds it and sets it) */
 };
 
 struct probe_stats {
@@ -58,12 +85,17 @@ struct probe *probe_new(struct event_base *, const struct probe_cfg *,
 void	probe_start(struct probe *);
 void	probe_free(struct probe *);
 const struct probe_stats *probe_stats(const struct probe *);
-/* The packet probe_send would send (exposed for unit tests). */
+/*
+ * The packet probe_send would send (exposed for unit tests): with ifname
+ * set, the whole IPv4 or IPv6 packet as injected (4to6 always); without,
+ * what goes into the kernel socket (6to4, teredo: the UDP payload;
+ * teredo_c2n: the IPv6 packet teredod must forward).
+ */
 int	probe_build(const struct probe_cfg *, uint64_t nonce, uint8_t *buf,
 	    size_t len);
 /*
- * 1 if pkt carries nonce: the UDP payload (4to6), a protocol-41 IPv4
- * packet (6to4), a Teredo bubble's IPv6 packet (teredo).
+ * 1 if pkt carries nonce: the UDP payload (4to6, teredo_c2n), a
+ * protocol-41 IPv4 packet (6to4), a Teredo bubble's IPv6 packet (teredo).
  */
 int	probe_match(const struct probe_cfg *, const uint8_t *pkt, size_t len,
 	    uint64_t nonce);

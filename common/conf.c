@@ -50,19 +50,54 @@ static int	conf_apply_default(const struct conf_key *, void *, char *,
 		    size_t);
 static void	conf_print_str(FILE *, const char *, const char *);
 
+/*
+ * Copy msg into err, each control or non-ASCII byte as \xNN and a
+ * backslash as \\: keys and values come from the file, and a message
+ * goes to a terminal or the journal.  Cut whole, never mid-escape.
+ */
+static void
+conf_escape(char *err, size_t errlen, const char *msg)
+{
+	static const char	hex[] = "0123456789abcdef";
+	const unsigned char	*c;
+	size_t			 o = 0;
+
+	if (err == NULL || errlen == 0)
+		return;
+	for (c = (const unsigned char *)msg; *c != '\0'; c++) {
+		if (*c >= 0x20 && *c < 0x7f && *c != '\\') {
+			if (o + 1 >= errlen)
+				break;
+			err[o++] = (char)*c;
+		} else if (*c == '\\') {
+			if (o + 2 >= errlen)
+				break;
+			err[o++] = '\\';
+			err[o++] = '\\';
+		} else {
+			if (o + 4 >= errlen)
+				break;
+			err[o++] = '\\';
+			err[o++] = 'x';
+			err[o++] = hex[*c >> 4];
+			err[o++] = hex[*c & 15];
+		}
+	}
+	err[o] = '\0';
+}
+
 static int
 conf_error(struct conf_state *st, unsigned int line, const char *key,
     const char *fmt, ...)
 {
-	char	why[CONF_LINE_MAX];
+	char	why[CONF_LINE_MAX], msg[2 * CONF_LINE_MAX];
 	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (st->err != NULL && st->errlen > 0)
-		snprintf(st->err, st->errlen, "%s:%u: %s: %s", st->file, line,
-		    key, why);
+	snprintf(msg, sizeof(msg), "%s:%u: %s: %s", st->file, line, key, why);
+	conf_escape(st->err, st->errlen, msg);
 	return -1;
 }
 
@@ -209,6 +244,13 @@ conf_parse_value(const struct conf_key *k, const char *val, void *cfg,
 		if (strlen(val) >= CONF_STR_MAX) {
 			snprintf(why, whylen, "value too long (max %d bytes)",
 			    CONF_STR_MAX - 1);
+			return -1;
+		}
+		if (k->max > 0 && strlen(val) > k->max) {
+			snprintf(why, whylen, "%s too long (%zu bytes, max %u)",
+			    k->max == CONF_IFNAME_MAX ? "interface name" :
+			    k->max == CONF_SUN_PATH_MAX ? "socket path" :
+			    "value", strlen(val), k->max);
 			return -1;
 		}
 		strncpy(field, val, CONF_STR_MAX - 1);
@@ -445,16 +487,18 @@ int
 conf_fail(char *err, size_t errlen, const char *file, const char *key,
     size_t nth, const char *fmt, ...)
 {
+	char	msg[2 * CONF_LINE_MAX];
 	va_list	ap;
 	int	off;
 
-	off = snprintf(err, errlen, "%s:%u: %s: ", file,
+	off = snprintf(msg, sizeof(msg), "%s:%u: %s: ", file,
 	    conf_key_line(file, key, nth), key);
-	if (off > 0 && (size_t)off < errlen) {
+	if (off > 0 && (size_t)off < sizeof(msg)) {
 		va_start(ap, fmt);
-		vsnprintf(err + off, errlen - (size_t)off, fmt, ap);
+		vsnprintf(msg + off, sizeof(msg) - (size_t)off, fmt, ap);
 		va_end(ap);
 	}
+	conf_escape(err, errlen, msg);
 	return -1;
 }
 

@@ -16,6 +16,12 @@
 #include <netinet/in.h>
 
 #define CONF_STR_MAX	256
+/*
+ * CONF_STR keys naming an interface or a UNIX socket path set max to one
+ * of these, so that -n refuses what the kernel would refuse at start.
+ */
+#define CONF_IFNAME_MAX		15	/* IFNAMSIZ - 1 */
+#define CONF_SUN_PATH_MAX	107	/* sizeof(sun_path) - 1 */
 #define CONF_LIST_MAX	16
 
 enum conf_type {
@@ -49,7 +55,8 @@ struct conf_key {
 	size_t			 offset;	/* offsetof(daemon struct, field) */
 	const char		*dflt;		/* text default, NULL: none */
 	int			 required;
-	uint32_t		 min, max;	/* CONF_U32 */
+	uint32_t		 min, max;	/* CONF_U32; CONF_STR: max bytes
+						   when max > 0 */
 	const char *const	*choices;	/* CONF_ENUM, NULL-terminated */
 	const char		*help;
 };
@@ -59,7 +66,10 @@ struct conf_key {
  * min == max == 0 accepts any uint32_t.  A CONF_PREFIX_LIST default may
  * hold several prefixes separated by blanks; the first line of the key in
  * the file replaces the default list.  In error messages the key is
- * spelled canonically; "-" stands for no key (I/O, line too long).
+ * spelled canonically; "-" stands for no key (I/O, line too long).  A
+ * message never carries a control or non-ASCII byte raw: each is written
+ * \xNN (a backslash as \\), so a hostile file cannot write to the
+ * terminal or the journal through an error.
  */
 
 /* 0 on success; -1 with "file:line: key: reason" in err. */

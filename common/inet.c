@@ -341,13 +341,15 @@ ip6_build(struct wbuf *w, const struct ip6_hdr_info *h)
 	return wbuf_ok(w) ? 0 : -1;
 }
 
-#define IP6_EXT_MAX	16	/* more headers than this is an attack */
-
-/* One extension header: returns 0 and advances, or -1. */
+/*
+ * One extension header at b, of type *nxt: advance past it, set *nxt to
+ * the next one and return 0; 1 for a non-first fragment (the upper layer
+ * is not in this packet); -1 when it is truncated.
+ */
 static int
-ip6_ext_next(uint8_t *nxt, struct pbuf *b)
+ip6_ext_next(uint8_t *nxt, struct pbuf *b, uint8_t *flags)
 {
-	uint8_t		hdr[2];
+	uint8_t		hdr[2], rtype;
 	uint16_t	frag;
 	size_t		len;
 
@@ -362,6 +364,12 @@ ip6_ext_next(uint8_t *nxt, struct pbuf *b)
 	case IPPROTO_AH:
 		len = ((size_t)hdr[1] + 2) * 4;
 		break;
+	case IPPROTO_ROUTING:
+		if (pbuf_peek_n8(b, 2, &rtype) == -1)
+			return -1;
+		if (rtype == 0)
+			*flags |= IP6_CHAIN_RH0;
+		/* FALLTHROUGH */
 	default:
 		len = ((size_t)hdr[1] + 1) * 8;
 		break;
@@ -372,62 +380,58 @@ ip6_ext_next(uint8_t *nxt, struct pbuf *b)
 	return 0;
 }
 
+static int
+ip6_is_ext(uint8_t nxt)
+{
+	switch (nxt) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_AH:
+	case IPPROTO_MH:		/* Mobility (RFC 6275) */
+	case 139:			/* HIP (RFC 7401) */
+	case 140:			/* Shim6 (RFC 5533) */
+	case 253:			/* experimental (RFC 3692) */
+	case 254:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+enum ip6_chain_err
+ip6_chain_walk(uint8_t nxt, const struct pbuf *payload, struct ip6_chain *c)
+{
+	struct pbuf	b = *payload;
+	int		r;
+
+	c->flags = 0;
+	c->nhdrs = 0;
+	while (ip6_is_ext(nxt)) {
+		if (c->nhdrs == IP6_CHAIN_MAX)
+			return IP6_CHAIN_ERR_TOO_LONG;
+		c->nhdrs++;
+		if ((r = ip6_ext_next(&nxt, &b, &c->flags)) == -1)
+			return IP6_CHAIN_ERR_TRUNCATED;
+		if (r == 1)		/* non-first fragment */
+			break;
+	}
+	c->proto = nxt;
+	c->upper = b;
+	return IP6_CHAIN_OK;
+}
+
 int
 ip6_upper(uint8_t nxt, const struct pbuf *payload, uint8_t *proto,
     struct pbuf *upper)
 {
-	struct pbuf	b = *payload;
-	int		i, r;
+	struct ip6_chain	c;
 
-	for (i = 0; i < IP6_EXT_MAX; i++) {
-		switch (nxt) {
-		case IPPROTO_HOPOPTS:
-		case IPPROTO_ROUTING:
-		case IPPROTO_DSTOPTS:
-		case IPPROTO_AH:
-		case IPPROTO_FRAGMENT:
-			if ((r = ip6_ext_next(&nxt, &b)) == -1)
-				return -1;
-			if (r == 1)	/* non-first fragment */
-				goto done;
-			continue;
-		default:
-			goto done;
-		}
-	}
-	return -1;
-done:
-	*proto = nxt;
-	*upper = b;
-	return 0;
-}
-
-int
-ip6_has_rh0(uint8_t nxt, const struct pbuf *payload)
-{
-	struct pbuf	b = *payload;
-	uint8_t		rtype;
-	int		i;
-
-	for (i = 0; i < IP6_EXT_MAX; i++) {
-		switch (nxt) {
-		case IPPROTO_ROUTING:
-			if (pbuf_peek_n8(&b, 2, &rtype) == -1)
-				return 0;
-			if (rtype == 0)
-				return 1;
-			/* FALLTHROUGH */
-		case IPPROTO_HOPOPTS:
-		case IPPROTO_DSTOPTS:
-		case IPPROTO_AH:
-		case IPPROTO_FRAGMENT:
-			if (ip6_ext_next(&nxt, &b) != 0)
-				return 0;
-			continue;
-		default:
-			return 0;
-		}
-	}
+	if (ip6_chain_walk(nxt, payload, &c) != IP6_CHAIN_OK)
+		return -1;
+	*proto = c.proto;
+	*upper = c.upper;
 	return 0;
 }
 

@@ -14,8 +14,9 @@
  *     192.88.99.0/24), answered natively
  *   inner dst not 6to4 (no 6to4<->6to4 relaying), except our own /48s,
  *     which are answered locally (ICMPv6 echo)
- *   inner dst sane (RFC 3964 5.3.2); no ND; no RH0 (RFC 5095); RFC 6324
- *     loop check
+ *   inner dst sane (RFC 3964 5.3.2); an extension header chain walked
+ *     to its end (too long or truncated: dropped, never passed); no ND;
+ *     no RH0 (RFC 5095); RFC 6324 loop check
  *   hop limit (Time Exceeded back to the site, encapsulated); RFC 6040 ECN
  * Decapsulation only advances p->data; the hop limit and ECN are edited in
  * place.
@@ -268,9 +269,10 @@ r46_time_exceeded(struct r46 *r, uint64_t now_ms, struct tb_pkt *p,
 static enum r46_verdict
 r46_inner(struct r46 *r, uint64_t now_ms, struct tb_pkt *p, struct r46_ctx *x)
 {
-	struct pbuf	pkt, up;
-	uint8_t		proto, type;
-	int		ecn;
+	struct pbuf		pkt;
+	struct ip6_chain	chain;
+	uint8_t			type;
+	int			ecn;
 
 	pbuf_init(&pkt, x->in, x->inlen);
 	if (ip6_parse(&pkt, &x->i, &x->ipay) != IP6_OK)
@@ -293,11 +295,18 @@ r46_inner(struct r46 *r, uint64_t now_ms, struct tb_pkt *p, struct r46_ctx *x)
 	}
 	if (sixtofour_v6_insane(&x->i.dst))
 		return r46_drop(r, R46_DROP_DST_V6_INSANE);
-	if (ip6_upper(x->i.nxt, &x->ipay, &proto, &up) == 0 &&
-	    proto == IPPROTO_ICMPV6 && pbuf_peek_n8(&up, 0, &type) == 0 &&
-	    icmp6_is_nd(type))
+	switch (ip6_chain_walk(x->i.nxt, &x->ipay, &chain)) {
+	case IP6_CHAIN_OK:
+		break;
+	case IP6_CHAIN_ERR_TOO_LONG:
+		return r46_drop(r, R46_DROP_EXT_TOO_LONG);
+	default:
+		return r46_drop(r, R46_DROP_EXT_TRUNCATED);
+	}
+	if (chain.proto == IPPROTO_ICMPV6 &&
+	    pbuf_peek_n8(&chain.upper, 0, &type) == 0 && icmp6_is_nd(type))
 		return r46_drop(r, R46_DROP_ND);
-	if (ip6_has_rh0(x->i.nxt, &x->ipay))
+	if (chain.flags & IP6_CHAIN_RH0)
 		return r46_drop(r, R46_DROP_RH0);
 	if (sixtofour_embeds_any(&x->i.dst, r->own, r->nown))
 		return r46_drop(r, R46_DROP_LOOP);

@@ -48,6 +48,8 @@
 	X(R46_DROP_SRC_V4_MISMATCH, "drop_src_v4_mismatch") \
 	X(R46_DROP_DST_6TO4, "drop_dst_6to4") \
 	X(R46_DROP_DST_V6_INSANE, "drop_dst_v6_insane") \
+	X(R46_DROP_EXT_TOO_LONG, "drop_ext_chain_too_long") \
+	X(R46_DROP_EXT_TRUNCATED, "drop_ext_chain_truncated") \
 	X(R46_DROP_ND, "drop_nd") \
 	X(R46_DROP_RH0, "drop_rh0") \
 	X(R46_DROP_LOOP, "drop_loop") \

@@ -30,9 +30,9 @@ static const char *const r46_outputs[] = { "tun", "raw", "packet", NULL };
 static const char *const r46_inputs[] = { "tun", "packet", "xdp", NULL };
 
 const struct conf_key r46_conf_keys[] = {
-	K("InterfaceName", CONF_STR, ifname, "relay4to6", 0, 0, 0,
+	K("InterfaceName", CONF_STR, ifname, "relay4to6", 0, 0, CONF_IFNAME_MAX,
 	    "TUN device the IPv4 side routes 192.88.99.1/32 into"),
-	K("ControlSocket", CONF_STR, ctlsock, "/run/justforward/relay4to6.sock", 0, 0, 0,
+	K("ControlSocket", CONF_STR, ctlsock, "/run/justforward/relay4to6.sock", 0, 0, CONF_SUN_PATH_MAX,
 	    "control socket path"),
 	K("User", CONF_STR, user, "", 0, 0, 0,
 	    "user to run as after opening the TUN (empty: stay root)"),
@@ -57,9 +57,9 @@ const struct conf_key r46_conf_keys[] = {
 	E("Input", input, "tun", r46_inputs,
 	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface; "
 	    "xdp: an XDP program on InputInterface relays the common case, the TUN the rest"),
-	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
+	K("InputInterface", CONF_STR, input_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "ingress interface of Input packet (needs an ingress drop rule) or Input xdp"),
-	K("OutputInterface", CONF_STR, output_if, "", 0, 0, 0,
+	K("OutputInterface", CONF_STR, output_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "egress interface of Output packet"),
 	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,
 	    "Output packet: IPv4 next hop (0.0.0.0: the default route's)"),

@@ -72,7 +72,8 @@ r64_input_packet_open(const struct r64_conf *c, int tunfd)
 	if (pktring_open(&ring, c->input_if, prog, n, 0) == -1)
 		fatal("packet input on %s", c->input_if);
 	/* No kernel forwarding before the ring: the relay is the hop. */
-	if (tunbatch_init(&tbp, tunfd, c->batch, r64_verdict_hop, &eng) == -1)
+	if (tunbatch_init(&tbp, tunfd, c->batch, r64_verdict_ring, &eng) ==
+	    -1)
 		fatal("tunbatch");
 	if (c->output == R64_OUTPUT_RAW && tunbatch_open_raw(&tbp) == -1)
 		fatal("raw output sockets");

@@ -9,8 +9,9 @@
  *     6to4<->6to4 relaying)
  *   dst V4ADDR global (RFC 3964 5.3.1, 192.88.99.0/24, optional
  *     100.64/10, the relay's subnet broadcasts) and not ours (A22)
- *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28); no
- *     Type 0 Routing Header (RFC 5095)
+ *   src does not embed one of our IPv4 addresses (RFC 6324 3.3, A28); an
+ *     extension header chain walked to its end (too long or truncated:
+ *     dropped, never passed); no Type 0 Routing Header (RFC 5095)
  *   hop limit (Time Exceeded to the source; decremented only where the
  *     relay is the packet's forwarding hop, see r64_process); size
  *     against the tunnel MTU (Packet Too Big to the source, rate-limited)
@@ -115,6 +116,7 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p, int hop)
 {
 	struct ip6_hdr_info	i;
 	struct pbuf		pkt, pay;
+	struct ip6_chain	chain;
 	struct in_addr		v4;
 
 	counters_inc(&r->cnt, R64_RX);
@@ -138,7 +140,15 @@ r64_process(struct r64 *r, uint64_t now_ms, struct tb_pkt *p, int hop)
 		return r64_drop(r, R64_DROP_DST_V4_OWN);
 	if (sixtofour_embeds_any(&i.src, r->own, r->nown))
 		return r64_drop(r, R64_DROP_LOOP);
-	if (ip6_has_rh0(i.nxt, &pay))
+	switch (ip6_chain_walk(i.nxt, &pay, &chain)) {
+	case IP6_CHAIN_OK:
+		break;
+	case IP6_CHAIN_ERR_TOO_LONG:
+		return r64_drop(r, R64_DROP_EXT_TOO_LONG);
+	default:
+		return r64_drop(r, R64_DROP_EXT_TRUNCATED);
+	}
+	if (chain.flags & IP6_CHAIN_RH0)
 		return r64_drop(r, R64_DROP_RH0);
 	/*
 	 * The hop: at 1 or 0 Time Exceeded, else one off (RFC 8200 3).  The
@@ -164,8 +174,25 @@ r64_verdict(void *arg, uint64_t now_ms, struct tb_pkt *p)
 	return r64_process(arg, now_ms, p, 0) != R64_V_DROP;
 }
 
-int
-r64_verdict_hop(void *arg, uint64_t now_ms, struct tb_pkt *p)
+
+/*
+ * A packet ring hands over frames whose EtherType said IPv6: anything
+ * but version 6 there is a malformed IPv6 packet, not IPv4 the kernel
+ * routed to our source (which only the TUN carries).  No kernel
+ * forwarding came before the ring: the relay is the hop.
+ */
+enum r64_verdict
+r64_process_ring(struct r64 *r, uint64_t now_ms, struct tb_pkt *p)
 {
-	return r64_process(arg, now_ms, p, 1) != R64_V_DROP;
+	if (ip_version(p->data, p->len) != 6) {
+		counters_inc(&r->cnt, R64_RX);
+		return r64_drop(r, R64_DROP_IP6_MALFORMED);
+	}
+	return r64_process(r, now_ms, p, 1);
+}
+
+int
+r64_verdict_ring(void *arg, uint64_t now_ms, struct tb_pkt *p)
+{
+	return r64_process_ring(arg, now_ms, p) != R64_V_DROP;
 }

@@ -31,6 +31,8 @@
 	X(R64_DROP_DST_V4_BOGON, "drop_dst_v4_bogon") \
 	X(R64_DROP_DST_V4_OWN, "drop_dst_v4_own") \
 	X(R64_DROP_LOOP, "drop_loop") \
+	X(R64_DROP_EXT_TOO_LONG, "drop_ext_chain_too_long") \
+	X(R64_DROP_EXT_TRUNCATED, "drop_ext_chain_truncated") \
 	X(R64_DROP_RH0, "drop_rh0") \
 	X(R64_DROP_HOP_LIMIT, "drop_hop_limit") \
 	X(R64_DROP_TOO_BIG, "drop_too_big")
@@ -112,8 +114,14 @@ void	r64_free(struct r64 *);
  */
 enum r64_verdict r64_process(struct r64 *, uint64_t now_ms, struct tb_pkt *,
 	    int hop);
-/* tb_verdict_fn adapters: from the TUN (hop 0), from the ring (hop 1). */
+/* tb_verdict_fn adapter: from the TUN (hop 0). */
 int	r64_verdict(void *r64, uint64_t now_ms, struct tb_pkt *);
-int	r64_verdict_hop(void *r64, uint64_t now_ms, struct tb_pkt *);
+/*
+ * A packet from the ring of Input packet (EtherType IPv6, hop 1): a
+ * version other than 6 is drop_ip6_malformed, not drop_ip4_ignored.
+ */
+enum r64_verdict r64_process_ring(struct r64 *, uint64_t now_ms,
+	    struct tb_pkt *);
+int	r64_verdict_ring(void *r64, uint64_t now_ms, struct tb_pkt *);
 
 #endif /* JF_R64_H */

@@ -30,10 +30,10 @@ static const char *const r64_outputs[] = { "tun", "raw", "packet", NULL };
 static const char *const r64_inputs[] = { "tun", "packet", NULL };
 
 const struct conf_key r64_conf_keys[] = {
-	K("InterfaceName", CONF_STR, ifname, "relay6to4", 0, 0, 0,
+	K("InterfaceName", CONF_STR, ifname, "relay6to4", 0, 0, CONF_IFNAME_MAX,
 	    "TUN device the IPv6 side routes 2002::/16 into"),
 	K("ControlSocket", CONF_STR, ctlsock, "/run/justforward/relay6to4.sock",
-	    0, 0, 0, "control socket path"),
+	    0, 0, CONF_SUN_PATH_MAX, "control socket path"),
 	K("User", CONF_STR, user, "", 0, 0, 0,
 	    "user to run as after opening the TUN (empty: stay root)"),
 	K("SourceAddress", CONF_IPV4, source, NULL, 1, 0, 0,
@@ -60,9 +60,9 @@ const struct conf_key r64_conf_keys[] = {
 	    "sockets; packet: hand them to OutputInterface's driver"),
 	E("Input", input, "tun", r64_inputs,
 	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface"),
-	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
+	K("InputInterface", CONF_STR, input_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "ingress interface of Input packet (needs an ingress drop rule)"),
-	K("OutputInterface", CONF_STR, output_if, "", 0, 0, 0,
+	K("OutputInterface", CONF_STR, output_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "egress interface of Output packet"),
 	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,
 	    "Output packet: IPv4 next hop (0.0.0.0: the default route's)"),

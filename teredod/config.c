@@ -28,7 +28,7 @@ const struct conf_key td_conf_keys[] = {
 	    "IPv4 address every packet to clients leaves from"),
 	K("BindPort", CONF_U32, bind_port, "3544", 0, 1, 65535,
 	    "UDP port (fixed: clients open NAT pinholes for it)"),
-	K("InterfaceName", CONF_STR, interface_name, "teredo", 0, 0, 0,
+	K("InterfaceName", CONF_STR, interface_name, "teredo", 0, 0, CONF_IFNAME_MAX,
 	    "TUN device carrying 2001::/32"),
 	K("MTU", CONF_U32, mtu, "1280", 0, 1280, 1480,
 	    "Teredo link MTU; larger native packets get Packet Too Big"),
@@ -57,25 +57,25 @@ const struct conf_key td_conf_keys[] = {
 	K("User", CONF_STR, user, "", 0, 0, 0,
 	    "user to run as after setup (empty: stay root, no capabilities)"),
 	K("ControlSocket", CONF_STR, control_socket, "/run/justforward/teredod.sock", 0,
-	    0, 0, "control socket path"),
+	    0, CONF_SUN_PATH_MAX, "control socket path"),
 	K("StateFile", CONF_STR, state_file, "", 0, 0, 0,
 	    "trusted peers kept across a clean restart (empty: off)"),
 	E("Input", input, "kernel", td_io_modes,
 	    "kernel: UDP socket and TUN; packet: rings on InputInterface "
 	    "(UDP to BindAddress:BindPort) and NativeInputInterface "
 	    "(2001::/32)"),
-	K("InputInterface", CONF_STR, input_if, "", 0, 0, 0,
+	K("InputInterface", CONF_STR, input_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "Input packet: the interface clients' UDP arrives on "
 	    "(needs an ingress drop rule)"),
-	K("NativeInputInterface", CONF_STR, native_input_if, "", 0, 0, 0,
+	K("NativeInputInterface", CONF_STR, native_input_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "Input packet: the interface native IPv6 to 2001::/32 arrives "
 	    "on (empty: InputInterface)"),
 	E("Output", output, "kernel", td_io_modes,
 	    "kernel: UDP socket and TUN; packet: hand packets to the "
 	    "output interfaces' drivers (no host firewall on that path)"),
-	K("OutputInterface", CONF_STR, output_if, "", 0, 0, 0,
+	K("OutputInterface", CONF_STR, output_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "Output packet: the interface UDP to clients leaves on"),
-	K("NativeOutputInterface", CONF_STR, native_output_if, "", 0, 0, 0,
+	K("NativeOutputInterface", CONF_STR, native_output_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "Output packet: the interface native IPv6 leaves on "
 	    "(empty: OutputInterface)"),
 	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,

@@ -59,7 +59,11 @@ state_save(const char *path, const struct peers *t, uint64_t now_ms)
 	return n;
 }
 
-/* One peer line; 1 restored, 0 skipped or the table is full, -1 bad. */
+/*
+ * One peer line; 1 restored (a new entry), 0 a repeat of one restored
+ * (its mapping updated) or a peer naming a refused address (skipped),
+ * -2 not restored (the table is full), -1 bad.
+ */
 static int
 state_line(char *line, struct peers *t, const struct in_addr *refused,
     size_t nrefused, uint64_t now_ms)
@@ -90,16 +94,23 @@ state_line(char *line, struct peers *t, const struct in_addr *refused,
 	    sixtofour_v4_listed(refused, nrefused, ta.client) ||
 	    sixtofour_v4_listed(refused, nrefused, ta.server))
 		return 0;
-	if ((p = peers_lookup(t, &a)) == NULL &&
-	    (p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
-		return 0;		/* table full: fine, fewer peers */
+	if ((p = peers_lookup(t, &a)) != NULL) {
+		peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
+		return 0;
+	}
+	if ((p = peers_create(t, &a, PEER_TRUSTED, now_ms)) == NULL)
+		return -2;		/* table full: fine, fewer peers */
 	peer_trust(t, p, m.s_addr, (uint16_t)pn, now_ms);
 	return 1;
 }
 
+/*
+ * Peers restored, or -1; *lines gets the peer lines read, *full those
+ * the table had no room for.
+ */
 static int
 state_read(const char *path, struct peers *t, const struct in_addr *refused,
-    size_t nrefused, uint64_t now_ms)
+    size_t nrefused, uint64_t now_ms, int *lines, int *full)
 {
 	char		 line[256];
 	long long	 when;
@@ -124,7 +135,11 @@ state_read(const char *path, struct peers *t, const struct in_addr *refused,
 			fclose(f);
 			return -1;
 		}
-		n += k;
+		(*lines)++;
+		if (k == -2)
+			(*full)++;
+		else
+			n += k;
 	}
 	fclose(f);
 	return n;
@@ -134,12 +149,14 @@ int
 state_load(const char *path, struct peers *t, const struct in_addr *refused,
     size_t nrefused, uint64_t now_ms)
 {
-	int	n = state_read(path, t, refused, nrefused, now_ms);
+	int	lines = 0, full = 0, n;
 
+	n = state_read(path, t, refused, nrefused, now_ms, &lines, &full);
 	if (n == -1)
 		log_warnx("state file %s: unreadable or damaged, load stopped",
 		    path);
-	else if (n > 0)
-		log_info("state file %s: %d peers restored", path, n);
+	else if (lines > 0)
+		log_info("state file %s: restored %d of %d peers, %d dropped: "
+		    "capacity %u", path, n, lines, full, t->lim.capacity);
 	return n;
 }

@@ -22,9 +22,10 @@ struct peers;
 /* Number of peers written, or -1 (logged). */
 int	state_save(const char *path, const struct peers *, uint64_t now_ms);
 /*
- * Peers loaded (logged), 0 if the file is absent or too old, -1 bad.
- * Peers whose mapping, client or server is one of the nrefused addresses
- * (the LocalSubnet broadcasts) are skipped.
+ * Peers restored into the table (logged with the lines read and those
+ * dropped because the table was full), 0 if the file is absent or too
+ * old, -1 bad.  Peers whose mapping, client or server is one of the
+ * nrefused addresses (the LocalSubnet broadcasts) are skipped.
  */
 int	state_load(const char *path, struct peers *,
 	    const struct in_addr *refused, size_t nrefused, uint64_t now_ms);

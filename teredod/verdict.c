@@ -44,6 +44,32 @@ v4_bcast(const struct td_policy *pol, struct in_addr a)
 	return sixtofour_v4_listed(pol->bcast, pol->nbcast, a);
 }
 
+/*
+ * The extension header chain: 1 with *drop set when the packet must be
+ * dropped (a chain we cannot walk to its end is never forwarded, nor one
+ * holding RH0), 0 when it may go on.
+ */
+static int
+td_chain_drop(uint8_t nxt, const struct pbuf *pl, enum td_counter too_long,
+    enum td_counter truncated, enum td_counter rh0, enum td_counter *drop)
+{
+	struct ip6_chain	c;
+
+	switch (ip6_chain_walk(nxt, pl, &c)) {
+	case IP6_CHAIN_OK:
+		if (!(c.flags & IP6_CHAIN_RH0))
+			return 0;
+		*drop = rh0;
+		return 1;
+	case IP6_CHAIN_ERR_TOO_LONG:
+		*drop = too_long;
+		return 1;
+	default:
+		*drop = truncated;
+		return 1;
+	}
+}
+
 void
 tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
     struct tx_verdict *v)
@@ -65,10 +91,9 @@ tx_classify(const struct td_policy *pol, const uint8_t *pkt, size_t len,
 		v->counter = D_TX_BAD_SRC;
 		return;
 	}
-	if (ip6_has_rh0(v->ip6.nxt, &pl)) {
-		v->counter = D_TX_RH0;
+	if (td_chain_drop(v->ip6.nxt, &pl, D_TX_EXT_TOO_LONG,
+	    D_TX_EXT_TRUNCATED, D_TX_RH0, &v->counter))
 		return;
-	}
 	if (teredo_addr_decode(&v->ip6.dst, &v->dst) == -1) {
 		v->counter = D_TX_NOT_TEREDO;
 		v->act = TX_UNREACH;
@@ -177,10 +202,9 @@ rx_classify(const struct td_policy *pol, const uint8_t *payload, size_t len,
 		return;
 	}
 	pbuf_init(&b, payload + v->pkt.ip6_off + IP6_HDR_LEN, v->pkt.ip6.plen);
-	if (ip6_has_rh0(v->pkt.ip6.nxt, &b)) {
-		v->counter = D_RX_RH0;
+	if (td_chain_drop(v->pkt.ip6.nxt, &b, D_RX_EXT_TOO_LONG,
+	    D_RX_EXT_TRUNCATED, D_RX_RH0, &v->counter))
 		return;
-	}
 	v->act = RX_FORWARD;
 }
 

@@ -8,6 +8,8 @@
  *	malformed IPv6				drop
  *	multicast destination			drop
  *	source Teredo / multicast / unspecified / link-local / loopback  drop
+ *	extension header chain we cannot walk to its end (more than
+ *	IP6_CHAIN_MAX headers, or truncated)	drop (never a pass)
  *	routing header type 0 (RFC 5095; MTFL-SA-0701 amplification)	drop
  *	destination not in 2001:0::/32		ICMPv6 unreachable (code 3)
  *	embedded client IPv4 not global		drop, silently (RFC 4380 5.4.1)
@@ -32,6 +34,7 @@
  *						stage decides whether it counts)
  *	destination Teredo			drop (no hairpin: loops)
  *	destination not global unicast		drop (not served)
+ *	extension header chain too long or truncated	drop
  *	routing header type 0			drop (RFC 5095)
  *	else					RX_FORWARD (hop limit checked by
  *						the engine after the peer stage)
@@ -94,11 +97,15 @@ struct peers;
 	X(D_RX_DST_NOT_SERVED, "drop_rx_dst_not_served") \
 	X(D_RX_HLIM, "drop_rx_hop_limit") \
 	X(D_RX_RH0, "drop_rx_routing_header0") \
+	X(D_RX_EXT_TOO_LONG, "drop_rx_ext_chain_too_long") \
+	X(D_RX_EXT_TRUNCATED, "drop_rx_ext_chain_truncated") \
 	X(D_RX_TUN, "drop_rx_tun_write") \
 	X(D_TX_MALFORMED, "drop_tx_malformed") \
 	X(D_TX_DST_MULTICAST, "drop_tx_dst_multicast") \
 	X(D_TX_BAD_SRC, "drop_tx_bad_src") \
 	X(D_TX_RH0, "drop_tx_routing_header0") \
+	X(D_TX_EXT_TOO_LONG, "drop_tx_ext_chain_too_long") \
+	X(D_TX_EXT_TRUNCATED, "drop_tx_ext_chain_truncated") \
 	X(D_TX_NOT_TEREDO, "drop_tx_dst_not_teredo") \
 	X(D_TX_CLIENT_BOGON, "drop_tx_client_not_global") \
 	X(D_TX_CLIENT_BCAST, "drop_tx_client_broadcast") \

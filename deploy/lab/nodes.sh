@@ -161,7 +161,9 @@ lab_glue_conf() {	# n
 		   echo "ProbeMode 6to4" ;;
 	teredod)   echo "Prefix 2001::/32"
 		   echo "Prefix $LAB_TEREDO4/32"
-		   echo "ProbeMode teredo" ;;
+		   echo "ProbeMode teredo"
+		   # client->native: to teredod's BindAddress
+		   echo "ProbeTarget4 $LAB_TEREDO4" ;;
 	esac
 	echo "ProbeSource4 198.18.0.1$i"
 	echo "ProbeReturn6 2001:db8:100::1$i"

@@ -6,10 +6,15 @@
  * carries over.  After each verdict the output must be well formed:
  * inside the buffer; FORWARD is IPv6 from 2002::/16 with a sane
  * destination; REPLY is IPv4 protocol 41 from one of our addresses with
- * a correct header checksum.  Reassembly is small (16 datagrams, 16 KiB:
- * a source's share is 2 datagrams, 2 KiB), so eviction of the oldest and
- * the per-source cap run all the time; after each packet it stays within
- * its bounds, and at the end it holds no memory (nothing leaked).
+ * a correct header checksum.  The policy oracle (policy6.h, a walk of its
+ * own) aborts when a forwarded packet carries an RH0, an ND message or an
+ * extension header chain the relay could not have walked to its end, or
+ * when its source's V4ADDR is not the outer source of the record that
+ * carried it (RFC 3964 5.2; an Echo Reply from our own /48 excepted).
+ * Reassembly is small (16 datagrams, 16 KiB: a source's share is 2
+ * datagrams, 2 KiB), so eviction of the oldest and the per-source cap run
+ * all the time; after each packet it stays within its bounds, and at the
+ * end it holds no memory (nothing leaked).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +23,7 @@
 
 #include "relay4to6/r46.h"
 #include "sixtofour.h"
+#include "policy6.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -27,6 +33,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct r46	r;
 static int		ready;
 static uint8_t		buf[TB_HEADROOM + TB_PKT_MAX];
+static struct in_addr	outer_src;	/* of the record being processed */
 
 static void
 fuzz_init(void)
@@ -63,6 +70,9 @@ fuzz_check(enum r46_verdict v, const struct tb_pkt *p)
 		CHECK(!sixtofour_is_6to4(&i.dst));
 		CHECK(!sixtofour_v6_insane(&i.dst));
 		CHECK(i.hlim >= 1);
+		CHECK(policy6_forwardable(p->data, p->len, IP6_CHAIN_MAX, 1));
+		CHECK(sixtofour_v4(&i.src).s_addr == outer_src.s_addr ||
+		    sixtofour_v4_listed(r.own, r.nown, sixtofour_v4(&i.src)));
 		break;
 	case R46_V_REPLY:
 		CHECK(ip4_parse(&b, &o, &pay) == IP4_OK);
@@ -93,6 +103,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tunbatch_pkt_reset(&p);
 		(void)pbuf_get(&in, p.data, len);
 		p.len = len;
+		if (len >= 16)
+			memcpy(&outer_src, p.data + 12, 4);
 		fuzz_check(r46_process(&r, now, &p), &p);
 		CHECK(frag4_pending(r.frag) <= FUZZ_FRAG_DATAGRAMS);
 		CHECK(frag4_held_bytes(r.frag) <= FRAG4_MIN_BYTES);

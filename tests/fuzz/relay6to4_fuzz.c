@@ -6,6 +6,11 @@
  * that matches the inner destination, inner hop limit decremented and no
  * larger than the tunnel MTU; ERROR output an ICMPv6 error of at most
  * 1280 bytes, to the offending packet's source, with a correct checksum.
+ * The policy oracle (policy6.h, a walk of its own) aborts when a packet
+ * forwarded carries an RH0 or an extension header chain the relay could
+ * not have walked to its end, or breaks a source rule (6to4 or insane
+ * source, a source embedding one of our addresses) or goes to one of our
+ * own IPv4 addresses.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +19,7 @@
 
 #include "relay6to4/r64.h"
 #include "sixtofour.h"
+#include "policy6.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -55,6 +61,10 @@ fuzz_check_forward(const struct tb_pkt *p, size_t inlen)
 	CHECK(i.hlim + (inlen & 1) == orig[7]);	/* hop: size & 1 */
 	CHECK(pay.len <= r.conf.mtu && pay.len <= inlen);
 	CHECK(memcmp(pay.p + 8, orig + 8, pay.len - 8) == 0);
+	CHECK(policy6_forwardable(orig, inlen, IP6_CHAIN_MAX, 0));
+	CHECK(!sixtofour_is_6to4(&i.src) && !sixtofour_v6_insane(&i.src));
+	CHECK(!sixtofour_embeds_any(&i.src, r.own, r.nown));
+	CHECK(!sixtofour_v4_listed(r.own, r.nown, o.dst));
 }
 
 static void

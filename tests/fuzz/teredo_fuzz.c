@@ -11,7 +11,10 @@
  * After each verdict the invariants must hold: a forwarded packet lies
  * inside the input, is IPv6 from a Teredo address to a served destination;
  * a packet for a client goes to a Teredo destination whose embedded
- * addresses are global and not ours; the table's lists add up.
+ * addresses are global and not ours; the table's lists add up.  The
+ * policy oracle (policy6.h, a walk of its own) aborts when a packet
+ * forwarded either way carries an RH0 or an extension header chain the
+ * relay could not have walked to its end.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +23,7 @@
 #include <arpa/inet.h>
 
 #include "sixtofour.h"
+#include "policy6.h"
 #include "teredo.h"
 #include "teredod/peers.h"
 #include "teredod/verdict.h"
@@ -81,6 +85,8 @@ fuzz_rx(const uint8_t *d, size_t len, uint16_t port)
 	if (v.act == RX_FORWARD) {
 		CHECK(td_dst_served(&v.pkt.ip6.dst));
 		CHECK(v.pkt.ip6_len == IP6_HDR_LEN + (size_t)v.pkt.ip6.plen);
+		CHECK(policy6_forwardable(d + v.pkt.ip6_off, v.pkt.ip6_len,
+		    IP6_CHAIN_MAX, 0));
 	} else
 		CHECK(teredo_is_bubble(&v.pkt.ip6));
 	p = peers_lookup(&t, &v.pkt.ip6.src);
@@ -112,6 +118,7 @@ fuzz_tx(const uint8_t *d, size_t len)
 	CHECK(v.dst.client.s_addr != pol.bind_addr.s_addr);
 	CHECK(!sixtofour_v4_listed(pol.bcast, pol.nbcast, v.dst.client) &&
 	    !sixtofour_v4_listed(pol.bcast, pol.nbcast, v.dst.server));
+	CHECK(policy6_forwardable(d, len, IP6_CHAIN_MAX, 0));
 	p = peers_lookup(&t, &v.ip6.dst);
 	switch (tx_peer_decide(&t, p, now)) {
 	case TXP_SEND:

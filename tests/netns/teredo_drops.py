@@ -10,7 +10,8 @@ import os
 import subprocess
 import time
 
-from scapy.all import IP, IPv6, IPv6ExtHdrRouting, UDP, fragment, raw, send
+from scapy.all import (IP, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, UDP,
+                       fragment, raw, send)
 
 from teredo_fake import (CLIENT_IP, NATIVE, RELAY, FakeClients, check, decode,
                          ip6, stats, teredo, udp_send, wait_for)
@@ -126,6 +127,31 @@ rx_drop("payload length beyond data", "drop_rx_bad_payload_length",
 rx_drop("routing header type 0", "drop_rx_routing_header0", CLIENT_IP, 40000,
         raw(IPv6(src=C, dst=NATIVE) / IPv6ExtHdrRouting(type=0, addresses=["2001:db8:6::99"])
             / UDP(sport=7, dport=9) / b"x"))
+
+
+# Issue 13: an extension header chain the walker cannot finish (more than
+# 16 headers, or truncated) is a drop, never a pass.
+def ext_chain(src, dst, n, upper):
+    p = IPv6(src=src, dst=dst)
+    for _ in range(n):
+        p = p / IPv6ExtHdrDestOpt()
+    return raw(p / upper)
+
+
+def ext_truncated(src, dst):
+    b = bytearray(ext_chain(src, dst, 3, UDP(sport=7, dport=9) / b"cut"))
+    b[40 + 16 + 1] = 200        # the third header claims 1608 bytes
+    return bytes(b)
+
+
+RH0 = IPv6ExtHdrRouting(type=0, addresses=["2001:db8:6::99"]) / \
+    UDP(sport=7, dport=9) / b"x"
+rx_drop("RH0 behind 16 Destination Options", "drop_rx_ext_chain_too_long",
+        CLIENT_IP, 40000, ext_chain(C, NATIVE, 16, RH0))
+rx_drop("100 Destination Options", "drop_rx_ext_chain_too_long",
+        CLIENT_IP, 40000, ext_chain(C, NATIVE, 100, UDP(sport=7, dport=9) / b"x"))
+rx_drop("truncated extension header chain", "drop_rx_ext_chain_truncated",
+        CLIENT_IP, 40000, ext_truncated(C, NATIVE))
 rx_drop("hop limit 1", "drop_rx_hop_limit", CLIENT_IP, 40000,
         ip6(C, NATIVE, hlim=1))
 check(wait_for(lambda: any(len(p) > 40 and p[40] == 3 for p in fake.data[40000]), 10),
@@ -216,6 +242,36 @@ tx_drop("private server IPv4", "drop_tx_server_not_global",
 tx_drop("client is our own address", "drop_tx_own_address",
         teredo(RELAY[0], RELAY[1]))
 tx_drop("not a Teredo destination", "drop_tx_dst_not_teredo", "2001:db8:1::2")
+
+
+
+# Issue 13, native side: sent from the native host with scapy.
+def tx_ext_drop(name, counter, pkt_expr):
+    b = stats(SOCK)
+    nbub = len(fake.bubbles)
+    subprocess.run(["ip", "netns", "exec", PFX + "-v6h", "/usr/bin/python3",
+                    "-c", "from scapy.all import *\n"
+                    "p = IPv6(src='2001:db8:6::2', dst='%s')\n"
+                    "%s\n"
+                    "send(p, verbose=False)" % (CSYM, pkt_expr)], check=True)
+    ok = wait_for(lambda: delta(b, stats(SOCK), counter) >= 1, 2)
+    a = stats(SOCK)
+    check(ok and delta(b, a, counter) == 1, "%s: %s +1" % (name, counter))
+    mine = [x for x in fake.bubbles[nbub:] if x[1] == CSYM]
+    check(delta(b, a, "tx_forwarded") == 0 and not mine,
+          "%s: nothing sent over IPv4 (forwarded %d, bubbles %s)" %
+          (name, delta(b, a, "tx_forwarded"), mine))
+
+
+tx_ext_drop("RH0 behind 16 Destination Options", "drop_tx_ext_chain_too_long",
+            "for i in range(16): p = p / IPv6ExtHdrDestOpt()\n"
+            "p = p / IPv6ExtHdrRouting(type=0, addresses=['2001:db8:6::99'])"
+            " / UDP(sport=7, dport=9) / b'x'")
+tx_ext_drop("truncated extension header chain", "drop_tx_ext_chain_truncated",
+            "for i in range(3): p = p / IPv6ExtHdrDestOpt()\n"
+            "b = bytearray(raw(p / UDP(sport=7, dport=9) / b'cut'))\n"
+            "b[57] = 200\n"
+            "p = IPv6(bytes(b))")
 
 # RFC 4443 2.4(e): an ICMPv6 error about an ICMPv6 error is never sent.
 b = stats(SOCK)

@@ -391,6 +391,73 @@ START_TEST(test_bad_default_is_reported)
 }
 END_TEST
 
+/*
+ * Interface names and socket paths are refused by length when parsed
+ * (so -n refuses them), not when the daemon starts: 15 bytes fit
+ * IFNAMSIZ, 16 do not; 107 fit sun_path, 108 do not.
+ */
+struct lcfg {
+	char	ifname[CONF_STR_MAX];
+	char	sock[CONF_STR_MAX];
+};
+
+static const struct conf_key lkeys[] = {
+	{ "InterfaceName", CONF_STR, offsetof(struct lcfg, ifname), "tun0", 0,
+	    0, CONF_IFNAME_MAX, NULL, "test" },
+	{ "ControlSocket", CONF_STR, offsetof(struct lcfg, sock), "/s", 0, 0,
+	    CONF_SUN_PATH_MAX, NULL, "test" },
+	{ NULL, CONF_STR, 0, NULL, 0, 0, 0, NULL, NULL }
+};
+
+static int
+lparse(const char *key, size_t n, char *err, size_t errlen)
+{
+	struct lcfg	c;
+	char		text[512];
+	int		off;
+
+	off = snprintf(text, sizeof(text), "%s ", key);
+	memset(text + off, 'x', n);
+	strcpy(text + off + n, "\n");
+	return conf_parse_buf("l.conf", text, strlen(text), lkeys, &c, err,
+	    errlen);
+}
+
+START_TEST(test_str_max)
+{
+	char	err[256];
+
+	ck_assert_int_eq(lparse("InterfaceName", 15, err, sizeof(err)), 0);
+	ck_assert_int_eq(lparse("InterfaceName", 16, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "l.conf:1: InterfaceName: interface name too "
+	    "long (16 bytes, max 15)");
+	ck_assert_int_eq(lparse("ControlSocket", 107, err, sizeof(err)), 0);
+	ck_assert_int_eq(lparse("ControlSocket", 108, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "l.conf:1: ControlSocket: socket path too long "
+	    "(108 bytes, max 107)");
+}
+END_TEST
+
+/* A key's or value's control and binary bytes never reach err raw. */
+START_TEST(test_error_escaped)
+{
+	struct tcfg	c;
+	char		err[256];
+
+	ck_assert_int_eq(parse("name a\nBo\033[2Jgus\\ x\n", &c, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "t.conf:2: Bo\\x1b[2Jgus\\\\: unknown key");
+	ck_assert_int_eq(parse("name a\nmtu 9\xff\x80\n", &c, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "t.conf:2: Mtu: invalid number '9\\xff\\x80'");
+	/* Cut at the buffer's end, never inside an escape. */
+	ck_assert_int_eq(parse("\001\002 x\n", &c, err, 14), -1);
+	ck_assert_str_eq(err, "t.conf:1: ");
+	ck_assert_int_eq(parse("\001\002 x\n", &c, err, 15), -1);
+	ck_assert_str_eq(err, "t.conf:1: \\x01");
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -398,6 +465,8 @@ conf_suite(void)
 	TCase	*tc = tcase_create("core");
 
 	tcase_add_test(tc, test_defaults_and_print);
+	tcase_add_test(tc, test_str_max);
+	tcase_add_test(tc, test_error_escaped);
 	tcase_add_test(tc, test_every_type);
 	tcase_add_test(tc, test_bool_spellings);
 	tcase_add_loop_test(tc, test_errors, 0, sizeof(bad) / sizeof(bad[0]));

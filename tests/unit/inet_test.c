@@ -344,23 +344,120 @@ END_TEST
 START_TEST(test_ip6_rh0)
 {
 	/* dest opts -> routing (type 0 or 2) -> UDP */
-	uint8_t		p[32] = {
+	uint8_t			p[32] = {
 		43, 0, 1, 4, 0, 0, 0, 0,
 		17, 2, 0, 1, 0, 0, 0, 0,
 		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 	};
-	struct pbuf	pay;
+	struct pbuf		pay;
+	struct ip6_chain	c;
 
 	pbuf_init(&pay, p, sizeof(p));
-	ck_assert_int_eq(ip6_has_rh0(60, &pay), 1);
+	ck_assert_int_eq(ip6_chain_walk(60, &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, IP6_CHAIN_RH0);
+	ck_assert_uint_eq(c.proto, 17);
+	ck_assert_uint_eq(c.nhdrs, 2);
 	p[10] = 2;					/* type 2: fine */
-	ck_assert_int_eq(ip6_has_rh0(60, &pay), 0);
+	ck_assert_int_eq(ip6_chain_walk(60, &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, 0);
 	p[10] = 0;
 	pbuf_init(&pay, p + 8, 24);
-	ck_assert_int_eq(ip6_has_rh0(43, &pay), 1);
-	ck_assert_int_eq(ip6_has_rh0(17, &pay), 0);
-	pbuf_init(&pay, p, 9);				/* truncated */
-	ck_assert_int_eq(ip6_has_rh0(60, &pay), 0);
+	ck_assert_int_eq(ip6_chain_walk(43, &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, IP6_CHAIN_RH0);
+	ck_assert_int_eq(ip6_chain_walk(17, &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, 0);
+	/* Truncated: an error, not "no RH0". */
+	pbuf_init(&pay, p, 9);
+	ck_assert_int_eq(ip6_chain_walk(60, &pay, &c),
+	    IP6_CHAIN_ERR_TRUNCATED);
+	pbuf_init(&pay, p, 10);			/* routing type cut off */
+	ck_assert_int_eq(ip6_chain_walk(60, &pay, &c),
+	    IP6_CHAIN_ERR_TRUNCATED);
+}
+END_TEST
+
+/* n empty dest opts headers then RH0+UDP, ICMPv6 NS or UDP (end). */
+static size_t
+chain_pkt(uint8_t *pkt, size_t n, enum tp_chain_end end, size_t cut,
+    struct pbuf *pay)
+{
+	size_t	len = tp_chain6(pkt, "2001:db8::1", "2001:db8::2", 64, n, end,
+	    cut);
+
+	pbuf_init(pay, pkt + 40, len - 40);
+	return len;
+}
+
+/*
+ * The walker finishes a chain of IP6_CHAIN_MAX (16) headers and refuses
+ * a longer one or a truncated one with an error, so that no caller can
+ * read "no RH0" or "not ND" from a chain it did not see to its end.
+ */
+START_TEST(test_ip6_chain_bound)
+{
+	static const size_t	ok[] = { 0, 1, 15, 16 }, bad[] = { 17, 100 };
+	uint8_t			pkt[40 + 8 * 200 + 40];
+	struct pbuf		pay;
+	struct ip6_chain	c;
+	size_t			i;
+
+	for (i = 0; i < 4; i++) {
+		chain_pkt(pkt, ok[i], TP_END_UDP, 0, &pay);
+		ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+		    IP6_CHAIN_OK);
+		ck_assert_uint_eq(c.proto, 17);
+		ck_assert_uint_eq(c.nhdrs, ok[i]);
+		ck_assert_uint_eq(c.flags, 0);
+		ck_assert_uint_eq(c.upper.len, 8);
+		chain_pkt(pkt, ok[i], TP_END_NS, 0, &pay);
+		ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+		    IP6_CHAIN_OK);
+		ck_assert_uint_eq(c.proto, 58);
+		ck_assert_uint_eq(c.upper.p[0], 135);
+	}
+	/* RH0 as the 16th header is seen; as the 17th, the chain fails. */
+	chain_pkt(pkt, 15, TP_END_RH0, 0, &pay);
+	ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, IP6_CHAIN_RH0);
+	chain_pkt(pkt, 16, TP_END_RH0, 0, &pay);
+	ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+	    IP6_CHAIN_ERR_TOO_LONG);
+	for (i = 0; i < 2; i++) {
+		chain_pkt(pkt, bad[i], TP_END_UDP, 0, &pay);
+		ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+		    IP6_CHAIN_ERR_TOO_LONG);
+		chain_pkt(pkt, bad[i], TP_END_RH0, 0, &pay);
+		ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+		    IP6_CHAIN_ERR_TOO_LONG);
+		chain_pkt(pkt, bad[i], TP_END_NS, 0, &pay);
+		ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+		    IP6_CHAIN_ERR_TOO_LONG);
+	}
+	/* Truncated anywhere in the chain (the upper layer may be short). */
+	for (i = 1; i <= 3 * 8 + 24 + 8; i++) {
+		chain_pkt(pkt, 3, TP_END_RH0, i, &pay);
+		ck_assert_int_eq(ip6_chain_walk(pkt[6], &pay, &c),
+		    (i <= 8 ? IP6_CHAIN_OK : IP6_CHAIN_ERR_TRUNCATED));
+	}
+	/* The uniform-format headers of RFC 6564 are walked, not ends. */
+	chain_pkt(pkt, 2, TP_END_RH0, 0, &pay);
+	pkt[40] = 139;					/* HIP */
+	ck_assert_int_eq(ip6_chain_walk(60, &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, IP6_CHAIN_RH0);
+	pkt[40] = 253;
+	ck_assert_int_eq(ip6_chain_walk(60, &pay, &c), IP6_CHAIN_OK);
+	ck_assert_uint_eq(c.flags, IP6_CHAIN_RH0);
+	/* ip6_upper agrees: -1 when the chain cannot be finished. */
+	chain_pkt(pkt, 17, TP_END_UDP, 0, &pay);
+	{
+		struct pbuf	up;
+		uint8_t		proto;
+
+		ck_assert_int_eq(ip6_upper(pkt[6], &pay, &proto, &up), -1);
+		chain_pkt(pkt, 16, TP_END_UDP, 0, &pay);
+		ck_assert_int_eq(ip6_upper(pkt[6], &pay, &proto, &up), 0);
+		ck_assert_uint_eq(proto, 17);
+	}
 }
 END_TEST
 
@@ -496,6 +593,7 @@ inet_suite(void)
 	tcase_add_test(tc, test_ip6_parse_build);
 	tcase_add_test(tc, test_ip6_upper);
 	tcase_add_test(tc, test_ip6_upper_chain_bound);
+	tcase_add_test(tc, test_ip6_chain_bound);
 	tcase_add_test(tc, test_ip6_rh0);
 	tcase_add_test(tc, test_icmp6_csum);
 	tcase_add_test(tc, test_echo_to_reply);

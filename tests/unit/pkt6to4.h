@@ -194,4 +194,69 @@ tp_ip4(uint8_t *buf, const char *src, const char *dst, uint8_t proto,
 	return hl + plen;
 }
 
+/* What ends tp_chain6's extension header chain. */
+enum tp_chain_end {
+	TP_END_UDP,		/* 8 UDP bytes */
+	TP_END_RH0,		/* Type 0 Routing Header, then UDP */
+	TP_END_NS,		/* ICMPv6 Neighbor Solicitation (ND) */
+};
+
+/*
+ * IPv6 src -> dst with n empty Destination Options headers (8 bytes of
+ * PadN each) before end; cut, when not 0, is how many bytes to remove
+ * from the end of the payload (a truncated chain).  buf needs 40 + 8 * n
+ * + 40 bytes.
+ */
+static inline size_t
+tp_chain6(uint8_t *buf, const char *src, const char *dst, uint8_t hlim,
+    size_t n, enum tp_chain_end end, size_t cut)
+{
+	uint8_t		pl[8 * 200 + 40];
+	struct in6_addr	via = tp_a6("2001:db8::99");
+	uint8_t		first;
+	size_t		i, len;
+
+	if (n > 200)
+		n = 200;
+	len = 8 * n;
+	first = end == TP_END_NS ? 58 : end == TP_END_RH0 ? 43 : 17;
+	for (i = 0; i < n; i++) {
+		uint8_t	*h = pl + 8 * i;
+
+		h[0] = (uint8_t)(i + 1 < n ? 60 : first);
+		h[1] = 0;
+		h[2] = 1;		/* PadN, 4 bytes */
+		h[3] = 4;
+		h[4] = h[5] = h[6] = h[7] = 0;
+	}
+	switch (end) {
+	case TP_END_RH0:
+		memset(pl + len, 0, 24);
+		pl[len] = 17;
+		pl[len + 1] = 2;	/* 24 bytes */
+		pl[len + 2] = 0;	/* type 0 */
+		pl[len + 3] = 1;	/* segments left */
+		memcpy(pl + len + 8, &via, 16);
+		len += 24;
+		/* FALLTHROUGH */
+	case TP_END_UDP:
+		memset(pl + len, 0, 8);
+		tp_put16(pl + len, 4000);
+		tp_put16(pl + len + 2, 5000);
+		tp_put16(pl + len + 4, 8);
+		len += 8;
+		break;
+	case TP_END_NS:
+		memset(pl + len, 0, 24);
+		pl[len] = 135;		/* type NS, code 0, target after */
+		memcpy(pl + len + 8, &via, 16);
+		len += 24;
+		break;
+	}
+	if (cut > len)
+		cut = len;
+	return tp_ip6(buf, src, dst, n > 0 ? 60 : first, hlim, 0, pl,
+	    len - cut);
+}
+
 #endif /* JF_TEST_PKT6TO4_H */

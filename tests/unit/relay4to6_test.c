@@ -306,6 +306,50 @@ START_TEST(test_inner_destination)
 }
 END_TEST
 
+/*
+ * An extension header chain the walker cannot finish is a drop, never a
+ * pass: 16 headers are walked, a 17th is refused, a truncated chain too;
+ * RH0 and ND are seen at the end of the longest chain walked.
+ */
+static enum r46_verdict
+chain(size_t n, enum tp_chain_end end, size_t cut)
+{
+	size_t	ilen = tp_chain6(in6, SITE6, NATIVE, 10, n, end, cut);
+
+	return run(pkt, encap(SITE4, ANY4, 0, in6, ilen), 0);
+}
+
+START_TEST(test_ext_chain_fails_closed)
+{
+	static const size_t	longer[] = { 17, 100 };
+	size_t			i;
+
+	ck_assert_int_eq(chain(15, TP_END_UDP, 0), R46_V_FORWARD);
+	ck_assert_int_eq(chain(16, TP_END_UDP, 0), R46_V_FORWARD);
+	ck_assert_uint_eq(cnt(R46_FORWARDED), 2);
+	ck_assert_int_eq(chain(15, TP_END_RH0, 0), R46_V_DROP);
+	ck_assert_uint_eq(cnt(R46_DROP_RH0), 1);
+	ck_assert_int_eq(chain(15, TP_END_NS, 0), R46_V_DROP);
+	ck_assert_int_eq(chain(16, TP_END_NS, 0), R46_V_DROP);
+	ck_assert_uint_eq(cnt(R46_DROP_ND), 2);
+	/* RH0 as the 17th header: the chain is too long to trust. */
+	ck_assert_int_eq(chain(16, TP_END_RH0, 0), R46_V_DROP);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(chain(longer[i], TP_END_UDP, 0), R46_V_DROP);
+		ck_assert_int_eq(chain(longer[i], TP_END_RH0, 0), R46_V_DROP);
+		ck_assert_int_eq(chain(longer[i], TP_END_NS, 0), R46_V_DROP);
+	}
+	ck_assert_uint_eq(cnt(R46_DROP_EXT_TOO_LONG), 7);
+	/* Truncated: the third of 3 headers cut short, RH0 cut short. */
+	ck_assert_int_eq(chain(3, TP_END_UDP, 8 + 4), R46_V_DROP);
+	ck_assert_int_eq(chain(3, TP_END_RH0, 8 + 22), R46_V_DROP);
+	ck_assert_uint_eq(cnt(R46_DROP_EXT_TRUNCATED), 2);
+	ck_assert_uint_eq(cnt(R46_DROP_RH0), 1);
+	ck_assert_uint_eq(cnt(R46_DROP_ND), 2);
+	ck_assert_uint_eq(cnt(R46_FORWARDED), 2);
+}
+END_TEST
+
 START_TEST(test_time_exceeded)
 {
 	struct pbuf		b, pay, ipay;
@@ -622,6 +666,7 @@ r46_suite(void)
 	tcase_add_test(tc, test_slides_case_anycast_source);
 	tcase_add_test(tc, test_inner_source);
 	tcase_add_test(tc, test_inner_destination);
+	tcase_add_test(tc, test_ext_chain_fails_closed);
 	tcase_add_test(tc, test_time_exceeded);
 	tcase_add_test(tc, test_time_exceeded_rules);
 	tcase_add_test(tc, test_ecn);

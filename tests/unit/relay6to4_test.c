@@ -424,6 +424,70 @@ START_TEST(test_conf_output_refused)
 }
 END_TEST
 
+/*
+ * An extension header chain the walker cannot finish is a drop, never a
+ * pass: 16 headers are walked, a 17th is refused, a truncated chain too;
+ * RH0 is seen at the end of the longest chain walked.
+ */
+static enum r64_verdict
+chain(size_t n, enum tp_chain_end end, size_t cut)
+{
+	return run(in6, tp_chain6(in6, NATIVE, SITE6, 64, n, end, cut), 0);
+}
+
+START_TEST(test_ext_chain_fails_closed)
+{
+	static const size_t	longer[] = { 17, 100 };
+	size_t			i;
+
+	ck_assert_int_eq(chain(15, TP_END_UDP, 0), R64_V_FORWARD);
+	ck_assert_int_eq(chain(16, TP_END_UDP, 0), R64_V_FORWARD);
+	ck_assert_uint_eq(cnt(R64_FORWARDED), 2);
+	ck_assert_int_eq(chain(15, TP_END_RH0, 0), R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_RH0), 1);
+	ck_assert_int_eq(chain(16, TP_END_RH0, 0), R64_V_DROP);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(chain(longer[i], TP_END_UDP, 0), R64_V_DROP);
+		ck_assert_int_eq(chain(longer[i], TP_END_RH0, 0), R64_V_DROP);
+	}
+	ck_assert_uint_eq(cnt(R64_DROP_EXT_TOO_LONG), 5);
+	ck_assert_int_eq(chain(3, TP_END_UDP, 8 + 4), R64_V_DROP);
+	ck_assert_int_eq(chain(3, TP_END_RH0, 8 + 22), R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_EXT_TRUNCATED), 2);
+	ck_assert_uint_eq(cnt(R64_DROP_RH0), 1);
+	ck_assert_uint_eq(cnt(R64_FORWARDED), 2);
+}
+END_TEST
+
+/*
+ * From the packet ring the EtherType said IPv6: an IPv4 packet there is
+ * a malformed IPv6 packet, not IPv4 routed to our source (the TUN's case).
+ */
+START_TEST(test_ring_not_ipv6)
+{
+	uint8_t	v4[64];
+	size_t	len = tp_ip4(v4, SITE4, SRC4, 17, 64, 0, 1, 0, NULL, 0,
+	    (const uint8_t *)"\0\0\0\0\x20\x02\0\0", 8);
+
+	tunbatch_pkt_reset(&p);
+	memcpy(p.data, v4, len);
+	p.len = len;
+	ck_assert_int_eq(r64_process_ring(&r, 0, &p), R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_IP6_MALFORMED), 1);
+	ck_assert_uint_eq(cnt(R64_DROP_IP4_IGNORED), 0);
+	ck_assert_uint_eq(cnt(R64_RX), 1);
+	/* From the TUN it is IPv4 to our source: ignored on purpose. */
+	ck_assert_int_eq(run(v4, len, 0), R64_V_DROP);
+	ck_assert_uint_eq(cnt(R64_DROP_IP4_IGNORED), 1);
+	/* And IPv6 from the ring goes through the same checks. */
+	tunbatch_pkt_reset(&p);
+	len = tp_udp6(p.data, NATIVE, SITE6, 64, 0, 20);
+	p.len = len;
+	ck_assert_int_eq(r64_process_ring(&r, 0, &p), R64_V_FORWARD);
+	ck_assert_uint_eq(cnt(R64_FORWARDED), 1);
+}
+END_TEST
+
 static Suite *
 r64_suite(void)
 {
@@ -432,6 +496,8 @@ r64_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_forward_good);
+	tcase_add_test(tc, test_ext_chain_fails_closed);
+	tcase_add_test(tc, test_ring_not_ipv6);
 	tcase_add_test(tc, test_ttl_df_ecn_options);
 	tcase_add_test(tc, test_mtu);
 	tcase_add_test(tc, test_time_exceeded);

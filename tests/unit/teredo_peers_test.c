@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "teredo.h"
 #include "teredod/peers.h"
 #include "teredod/state.h"
@@ -410,6 +411,126 @@ START_TEST(state_local_broadcast)
 }
 END_TEST
 
+/*
+ * A StateFile larger than the table: the count and the log say how many
+ * were restored, of how many, and how many the capacity dropped (not
+ * "3000 peers restored" when 16 were kept).
+ */
+static struct in6_addr
+tp_c(void)
+{
+	struct in6_addr	a;
+
+	inet_pton(AF_INET6, "2001:0:cb00:7101:0:63bf:39cc:9beb", &a);
+	return a;
+}
+
+START_TEST(state_capacity_told)
+{
+	struct peers	 t, u;
+	struct peers_limits l = lim(3000, 16, 4096), small = lim(16, 16, 4096);
+	struct in6_addr	 a;
+	struct peer	*p;
+	char		 path[] = "/tmp/jf-teredo-state.XXXXXX";
+	char		 logp[] = "/tmp/jf-teredo-log.XXXXXX";
+	char		 logged[512] = "";
+	FILE		*f;
+	uint32_t	 i;
+	int		 fd = mkstemp(path), lfd = mkstemp(logp), saved;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(lfd, 0);
+	close(fd);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	for (i = 0; i < 3000; i++) {
+		a = taddr(i);
+		p = peers_create(&t, &a, PEER_TRUSTED, T0);
+		ck_assert_ptr_nonnull(p);
+		peer_trust(&t, p, htonl(0xc6336414), (uint16_t)(1 + i), T0);
+	}
+	ck_assert_int_eq(state_save(path, &t, T0 + 1000), 3000);
+	peers_free(&t);
+	ck_assert_int_eq(peers_init(&u, &small, &key, T0), 0);
+	log_init("teredod", 1, 0);
+	saved = dup(STDERR_FILENO);
+	ck_assert_int_ge(dup2(lfd, STDERR_FILENO), 0);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0 + 5000), 16);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+	close(saved);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 16);
+	f = fdopen(lfd, "r");
+	ck_assert_ptr_nonnull(f);
+	rewind(f);
+	ck_assert_uint_gt(fread(logged, 1, sizeof(logged) - 1, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(logged, "restored 16 of 3000 peers, "
+	    "2984 dropped: capacity 16"));
+	peers_free(&u);
+	/* A repeated line updates its entry: one restored, none dropped. */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "teredod-state 1 %lld\n", (long long)time(NULL));
+	for (i = 0; i < 2; i++)
+		fprintf(f, "2001:0:cb00:7101:0:63bf:39cc:9beb 198.51.100.20 "
+		    "%u\n", 40000 + i);
+	fclose(f);
+	ck_assert_int_eq(peers_init(&u, &small, &key, T0), 0);
+	ck_assert_int_eq(state_load(path, &u, NULL, 0, T0 + 5000), 1);
+	ck_assert_uint_eq(u.count[PL_TRUSTED], 1);
+	a = tp_c();
+	p = peers_lookup(&u, &a);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->map_port, 40001);
+	unlink(path);
+	unlink(logp);
+	peers_free(&u);
+}
+END_TEST
+
+/*
+ * The bound docs/teredod.md states for bubbles towards one server IPv4:
+ * first bubbles (entry creation) and retries take tokens from one bucket
+ * (rate R = NewPeerRatePerServer, burst 2R), so over T seconds at most
+ * 2R + R*T go there however many fresh destinations name it; entries
+ * from one /64 are limited to P = NewPeerRatePer64 (burst 2P).
+ */
+START_TEST(bubble_bound_per_server)
+{
+	struct peers		t;
+	struct peers_limits	l = { 1024, 16, 4096, 5, 10, 65536 };
+	struct in6_addr		src;
+	struct in_addr		srv, other;
+	uint64_t		now;
+	uint32_t		sent = 0, mine = 0, i;
+
+	inet_pton(AF_INET, "192.0.2.1", &srv);
+	inet_pton(AF_INET, "198.51.100.1", &other);
+	ck_assert_int_eq(peers_init(&t, &l, &key, T0), 0);
+	/* 5 s of a flood: a new destination (a fresh /64 each) and three
+	 * retries every 10 ms, all naming srv. */
+	for (now = T0, i = 0; now < T0 + 5000; now += 10, i++) {
+		inet_pton(AF_INET6, "2001:db8::1", &src);
+		src.s6_addr[4] = (uint8_t)(i >> 8);
+		src.s6_addr[5] = (uint8_t)i;
+		sent += (uint32_t)peers_may_create(&t, &src, srv, now);
+		sent += (uint32_t)peers_server_token(&t, srv, now);
+		sent += (uint32_t)peers_server_token(&t, srv, now);
+		sent += (uint32_t)peers_server_token(&t, srv, now);
+	}
+	ck_assert_uint_le(sent, 2 * 10 + 10 * 5);
+	ck_assert_uint_ge(sent, 2 * 10 + 10 * 5 - 1);
+	/* Another server has its own bucket. */
+	ck_assert_int_eq(peers_server_token(&t, other, now), 1);
+	/* One /64: 2P at once, then P per second. */
+	inet_pton(AF_INET6, "2001:db8:77::1", &src);
+	for (i = 0; i < 100; i++)
+		mine += (uint32_t)peers_may_create(&t, &src, other, now);
+	ck_assert_uint_eq(mine, 2 * 5);
+	peers_free(&t);
+}
+END_TEST
+
 static Suite *
 peers_suite(void)
 {
@@ -428,6 +549,8 @@ peers_suite(void)
 	tcase_add_test(tc, large_table);
 	tcase_add_test(tc, state_round_trip);
 	tcase_add_test(tc, state_local_broadcast);
+	tcase_add_test(tc, state_capacity_told);
+	tcase_add_test(tc, bubble_bound_per_server);
 	suite_add_tcase(s, tc);
 	return s;
 }

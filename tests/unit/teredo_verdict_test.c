@@ -14,6 +14,7 @@
 #include "teredo.h"
 #include "teredod/peers.h"
 #include "teredod/verdict.h"
+#include "pkt6to4.h"
 
 #define NOW	5000000ULL
 
@@ -406,6 +407,51 @@ START_TEST(rh0_both_ways)
 }
 END_TEST
 
+/*
+ * An extension header chain the walker cannot finish is a drop, never a
+ * pass, both ways: 16 headers are walked, a 17th is refused, a truncated
+ * chain too; RH0 is seen at the end of the longest chain walked.
+ */
+static void
+chain_both(size_t n, enum tp_chain_end end, size_t cut, int pass,
+    enum td_counter txc, enum td_counter rxc)
+{
+	uint8_t			buf[2000];
+	size_t			len;
+	struct tx_verdict	tv;
+	struct rx_verdict	rv;
+
+	len = tp_chain6(buf, N, C, 64, n, end, cut);
+	tx_classify(&pol, buf, len, &tv);
+	ck_assert_int_eq(tv.act, (pass ? TX_PEER : TX_DROP));
+	if (!pass)
+		ck_assert_int_eq(tv.counter, txc);
+	len = tp_chain6(buf, C, N, 64, n, end, cut);
+	rx(buf, len, "198.51.100.20", 40000, &rv);
+	ck_assert_int_eq(rv.act, (pass ? RX_FORWARD : RX_DROP));
+	if (!pass)
+		ck_assert_int_eq(rv.counter, rxc);
+}
+
+START_TEST(ext_chain_fails_closed)
+{
+	chain_both(15, TP_END_UDP, 0, 1, 0, 0);
+	chain_both(16, TP_END_UDP, 0, 1, 0, 0);
+	chain_both(15, TP_END_RH0, 0, 0, D_TX_RH0, D_RX_RH0);
+	chain_both(16, TP_END_RH0, 0, 0, D_TX_EXT_TOO_LONG, D_RX_EXT_TOO_LONG);
+	chain_both(17, TP_END_UDP, 0, 0, D_TX_EXT_TOO_LONG, D_RX_EXT_TOO_LONG);
+	chain_both(17, TP_END_RH0, 0, 0, D_TX_EXT_TOO_LONG, D_RX_EXT_TOO_LONG);
+	chain_both(100, TP_END_UDP, 0, 0, D_TX_EXT_TOO_LONG,
+	    D_RX_EXT_TOO_LONG);
+	chain_both(100, TP_END_RH0, 0, 0, D_TX_EXT_TOO_LONG,
+	    D_RX_EXT_TOO_LONG);
+	chain_both(3, TP_END_UDP, 8 + 4, 0, D_TX_EXT_TRUNCATED,
+	    D_RX_EXT_TRUNCATED);
+	chain_both(3, TP_END_RH0, 8 + 22, 0, D_TX_EXT_TRUNCATED,
+	    D_RX_EXT_TRUNCATED);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -421,6 +467,7 @@ verdict_suite(void)
 	tcase_add_test(tc, rh0_both_ways);
 	tcase_add_test(tc, tx_local_broadcast);
 	tcase_add_test(tc, rx_local_broadcast);
+	tcase_add_test(tc, ext_chain_fails_closed);
 	suite_add_tcase(s, tc);
 	return s;
 }
