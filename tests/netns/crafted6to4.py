@@ -657,7 +657,7 @@ def run_6to4(r64, gen, v6, macs):
     # bytes 24-25 read 2002, so the ring's filter passes it) is a
     # malformed IPv6 packet, not IPv4 routed to our source.  Through the
     # TUN the kernel drops it before the relay: nothing to count.
-    if INHOP == 0:
+    if INPUT == "packet":
         v4 = IP(src=NATIVE_V4_IN_V6, dst=SRC64, proto=17) / \
             Raw(b"\0\0\0\0\x20\x02\0\0")
         r64.expect_drop("IPv4 behind the IPv6 EtherType",
