@@ -534,6 +534,11 @@ START_TEST(test_slow_path)
 	len = encap(SITE4, ANY4, 0, in6, ilen);
 	vector("hop-by-hop", pkt, len, XDP_PASS, R46X_SLOW_EXT_HEADER,
 	    "forwarded");
+	/* A truncated chain: the daemon's walker drops it (fail closed). */
+	ilen = tp_ip6(in6, SITE6, NATIVE, 0, 10, 0, hbh, 4);
+	len = encap(SITE4, ANY4, 0, in6, ilen);
+	vector("truncated hop-by-hop", pkt, len, XDP_PASS,
+	    R46X_SLOW_EXT_HEADER, "drop_ext_chain_truncated");
 }
 END_TEST
 
