@@ -195,8 +195,13 @@ relay4to6_xdp(struct xdp_md *ctx)
 	if (o[9] != IPPROTO_IPV6 || !v4_is_own(c, dst))
 		return slow(R46X_PASS_OTHER);
 
-	/* 1. Outer header (ip4_parse: IHL, total length, checksum). */
-	avail = (__u32)((long)end - (long)o);
+	/*
+	 * 1. Outer header (ip4_parse: IHL, total length, checksum).  The
+	 * length comes from a helper, not from pointer arithmetic: without
+	 * CAP_PERFMON (the daemon loads this with CAP_BPF) the verifier
+	 * refuses pointer differences and variable packet offsets.
+	 */
+	avail = (__u32)bpf_xdp_get_buff_len(ctx) - ETH_HLEN;
 	total = (__u32)o[2] << 8 | o[3];
 	if ((o[0] & 0x0f) < 5 || total < IP4_LEN || total > avail)
 		return drop(R46X_DROP_IP4_MALFORMED);

@@ -3,7 +3,8 @@
 # XDP program (bpf/relay4to6.bpf.c) on r46's eth4 relays the site's
 # traffic by itself, the TUN takes the rest.
 #   1. the program is attached while relay4to6 runs (ip link: xdp), and
-#      relay4to6 reports "input xdp", after dropping to nobody;
+#      relay4to6 reports "input xdp", after dropping to nobody; it was
+#      started with the systemd unit's capabilities plus CAP_BPF only;
 #   2. ping -6 site -> native host and back: every echo request took the
 #      fast path (xdp_forwarded moved by the count, the kernel queued
 #      none of them to the TUN) and left with the hop limit 1 lower
@@ -23,6 +24,12 @@ set -u
 for b in relay4to6 relay6to4 tests/tools/sixtofour_host bpf/xdp_pass.bpf.o; do
 	[ -e "$BUILD/$b" ] || fail "$BUILD/$b not built (make all tools)"
 done
+
+# relay4to6 starts with the capabilities of deploy/systemd's unit plus
+# CAP_BPF, no more (no CAP_SYS_ADMIN, no CAP_PERFMON): the verifier must
+# accept the program from a CAP_BPF loader.  (TOPO_PIN_R46 is the prefix
+# topo6to4.sh puts before the relay's command.)
+TOPO_PIN_R46="setpriv --bounding-set -all,+net_admin,+net_raw,+setuid,+setgid,+bpf"
 
 # relay4to6's config for this lab: Input xdp on eth4, as nobody.
 topo6to4_conf_r46() {
