@@ -34,7 +34,7 @@ main(int argc, char *argv[])
 {
 	const char	*sock = NULL;
 	char		 path[256], why[256], line[CTL_LINE_MAX + 1], *reply;
-	int		 ch, raw = 0, fd, rc;
+	int		 ch, raw = 0, fd, rc, saved;
 
 	while ((ch = getopt(argc, argv, "hrs:")) != -1) {
 		switch (ch) {
@@ -71,9 +71,15 @@ main(int argc, char *argv[])
 	}
 	rc = ctl_client_call(fd, line, reply, RELAYCTL_REPLY_MAX,
 	    RELAYCTL_TIMEOUT_MS);
+	saved = errno;
 	close(fd);
-	if (rc == -1) {
+	errno = saved;
+	if (rc == -1 && errno == EMSGSIZE)
+		fprintf(stderr, "relayctl: %s: reply longer than %d MiB "
+		    "(ask for fewer rows)\n", path, RELAYCTL_REPLY_MAX >> 20);
+	else if (rc == -1)
 		fprintf(stderr, "relayctl: %s: %s\n", path, strerror(errno));
+	if (rc == -1) {
 		free(reply);
 		return 1;
 	}

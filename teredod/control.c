@@ -1,11 +1,15 @@
 /*
- * Control commands.  "peers [N]" prints at most N rows (default 1000) so
- * that a million-entry table cannot overflow a client's reply buffer;
- * "peer ADDR" shows one entry.
+ * Control commands.  "peers [N]" prints at most N rows (default 1000),
+ * streamed (common/ctl.h): a step scans at most TD_PEERS_SCAN entries and
+ * stops when the client's unread reply is full, so a million-entry table
+ * neither stalls the event loop nor piles up in memory.  "peer ADDR"
+ * shows one entry.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "config.h"
@@ -13,6 +17,24 @@
 #include "relay.h"
 
 #define TD_PEERS_ROWS	1000
+#define TD_PEERS_SCAN	16384	/* table entries looked at per step */
+
+/*
+ * Where a listing is: entries are scanned by index (an index stays valid
+ * while peers come and go, a list link does not), once per state, trusted
+ * first.  A peer that changes state during a long listing may show twice
+ * or not at all.
+ */
+struct td_peers_walk {
+	struct relay	*r;
+	unsigned long	max, n;
+	uint32_t	idx;
+	int		pass;		/* index into td_walk_states */
+};
+
+static const uint8_t td_walk_states[] = {
+	PEER_TRUSTED, PEER_FAILED, PEER_PENDING
+};
 
 static const char *const td_state_names[] = {
 	"free", "pending", "failed", "trusted"
@@ -43,22 +65,75 @@ td_peer_row(struct relay *r, const struct peer *p, struct ctl_reply *rep)
 	    now - p->last_tx, p->bubbles, p->qbytes, p->rx_pkts, p->tx_pkts);
 }
 
+int
+td_ctl_parse_rows(int argc, char **argv, unsigned long *max)
+{
+	const char	*s;
+	unsigned long	 v;
+	char		*end;
+
+	*max = TD_PEERS_ROWS;
+	if (argc == 1)
+		return 0;
+	if (argc != 2)
+		return -1;
+	/* Digits only: strtoul would take "-1", " 5" or "0x10". */
+	for (s = argv[1]; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return -1;
+	errno = 0;
+	v = strtoul(argv[1], &end, 10);
+	if (end == argv[1] || errno != 0 || v > UINT32_MAX)
+		return -1;
+	*max = v;
+	return 0;
+}
+
+static int
+td_ctl_peers_step(void *state, struct ctl_reply *rep)
+{
+	struct td_peers_walk	*w = state;
+	struct relay		*r = w->r;
+	const struct peer	*p;
+	uint32_t		 budget = TD_PEERS_SCAN;
+
+	while (w->n < w->max && budget > 0 && !ctl_reply_full(rep)) {
+		if (w->idx >= r->peers.lim.capacity) {
+			if (++w->pass == (int)sizeof(td_walk_states))
+				return 0;
+			w->idx = 0;
+			continue;
+		}
+		p = &r->peers.ent[w->idx++];
+		budget--;
+		if (p->state == td_walk_states[w->pass]) {
+			td_peer_row(r, p, rep);
+			w->n++;
+		}
+	}
+	if (w->n < w->max)
+		return 1;
+	ctl_reply_printf(rep, "truncated=1 shown=%lu", w->n);
+	return 0;
+}
+
 static int
 td_ctl_peers(void *arg, int argc, char **argv, struct ctl_reply *rep)
 {
-	struct relay	*r = arg;
-	unsigned long	 max = TD_PEERS_ROWS, n = 0;
-	int		 l;
-	uint32_t	 i;
+	struct td_peers_walk	*w;
 
-	if (argc > 1)
-		max = strtoul(argv[1], NULL, 10);
-	for (l = PL_TRUSTED; l >= PL_PENDING; l--)
-		for (i = r->peers.head[l]; i != PEER_NONE && n < max;
-		    i = r->peers.ent[i].next, n++)
-			td_peer_row(r, &r->peers.ent[i], rep);
-	if (n >= max)
-		ctl_reply_printf(rep, "truncated=1 shown=%lu", n);
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		ctl_reply_error(rep, "out of memory");
+		return -1;
+	}
+	if (td_ctl_parse_rows(argc, argv, &w->max) == -1) {
+		free(w);
+		ctl_reply_error(rep, "usage: peers [N] (N from 0 to %u)",
+		    UINT32_MAX);
+		return -1;
+	}
+	w->r = arg;
+	ctl_reply_stream(rep, td_ctl_peers_step, w, free);
 	return 0;
 }
 

@@ -3,7 +3,10 @@
  * in a child process on a temporary socket; the test talks to it as
  * relayctl and bgpglue do.  Covers status/stats, daemon commands with
  * arguments, error replies, pipelining, the bounds (line length, client
- * count, unread replies) and a clean stop on SIGTERM.
+ * count, unread replies, streamed replies, idle and non-reading clients,
+ * eviction when full) and a clean stop on SIGTERM.  The "limits" command
+ * shortens the server's timeouts at run time, "ctlstats" shows what the
+ * server holds.
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
@@ -35,6 +38,7 @@ static const char *const t_names[] = { T_COUNTERS(COUNTER_NAME) };
 static char	sockdir[48];
 static char	sockpath[64];
 static pid_t	server_pid;
+static struct daemon *server_daemon;	/* in the server process */
 
 static void
 t_status(void *arg, struct ctl_reply *r)
@@ -98,7 +102,79 @@ t_big(void *arg, int argc, char **argv, struct ctl_reply *r)
 	return 0;
 }
 
+/* Rows of about 100 bytes, numbered, produced as the client reads. */
+struct t_stream {
+	unsigned long	next, n;
+	unsigned long	steps;
+};
+
+static int
+t_stream_step(void *state, struct ctl_reply *r)
+{
+	struct t_stream	*st = state;
+
+	st->steps++;
+	while (st->next < st->n && !ctl_reply_full(r)) {
+		ctl_reply_printf(r, "row%06lu %088lu", st->next, st->next);
+		st->next++;
+	}
+	return st->next < st->n;
+}
+
+static int
+t_stream(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	struct t_stream	*st;
+
+	(void)arg;
+	if (argc != 2 || (st = calloc(1, sizeof(*st))) == NULL) {
+		ctl_reply_error(r, "usage: stream N");
+		return -1;
+	}
+	st->n = strtoul(argv[1], NULL, 10);
+	ctl_reply_stream(r, t_stream_step, st, free);
+	return 0;
+}
+
+static int
+t_limits(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	struct ctl_limits	l;
+
+	(void)arg;
+	if (argc != 4) {
+		ctl_reply_error(r, "usage: limits IDLE WRITE EVICT");
+		return -1;
+	}
+	l.idle_ms = (unsigned)strtoul(argv[1], NULL, 10);
+	l.write_ms = (unsigned)strtoul(argv[2], NULL, 10);
+	l.evict_ms = (unsigned)strtoul(argv[3], NULL, 10);
+	ctl_server_set_limits(server_daemon->ctl, &l);
+	return 0;
+}
+
+static int
+t_ctlstats(void *arg, int argc, char **argv, struct ctl_reply *r)
+{
+	struct ctl_stats	st;
+
+	(void)arg;
+	(void)argc;
+	(void)argv;
+	ctl_server_stats(server_daemon->ctl, &st);
+	ctl_reply_printf(r, "clients %zu", st.clients);
+	ctl_reply_printf(r, "out_bytes %zu", st.out_bytes);
+	ctl_reply_printf(r, "streams %zu", st.streams);
+	ctl_reply_printf(r, "timed_out %lu", st.timed_out);
+	ctl_reply_printf(r, "evicted %lu", st.evicted);
+	ctl_reply_printf(r, "refused %lu", st.refused);
+	return 0;
+}
+
 static const struct ctl_command t_cmds[] = {
+	{ "stream", t_stream, "N streamed rows" },
+	{ "limits", t_limits, "set the timeouts" },
+	{ "ctlstats", t_ctlstats, "what the server holds" },
 	{ "echo", t_echo, "print the arguments" },
 	{ "fail", t_fail, "always fails" },
 	{ "silentfail", t_silentfail, "fails without a reason" },
@@ -127,6 +203,7 @@ server_main(int readyfd)
 	if (daemon_ctl_open(&d, sockpath, &c, t_status, &peers, t_cmds,
 	    &peers) == -1)
 		_exit(2);
+	server_daemon = &d;
 	daemon_ready(&d);
 	if (write(readyfd, "r", 1) != 1)
 		_exit(3);
@@ -335,20 +412,308 @@ START_TEST(test_client_limit)
 }
 END_TEST
 
-START_TEST(test_unread_replies_disconnect)
+/* One number from "ctlstats" on fd, or on a connection of its own. */
+static unsigned long
+ctlstat_on(int fd, const char *key)
+{
+	char		buf[1024], want[64], *p;
+	int		own = fd == -1;
+
+	if (own)
+		ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, "ctlstats", buf, sizeof(buf)), 0);
+	if (own)
+		close(fd);
+	snprintf(want, sizeof(want), "%s ", key);
+	p = strstr(buf, want);
+	ck_assert_msg(p != NULL, "no %s in %s", key, buf);
+	return strtoul(p + strlen(want), NULL, 10);
+}
+
+static unsigned long
+ctlstat(const char *key)
+{
+	return ctlstat_on(-1, key);
+}
+
+static void
+set_limits(unsigned idle, unsigned wr, unsigned evict)
+{
+	char	cmd[96], buf[256];
+	int	fd;
+
+	snprintf(cmd, sizeof(cmd), "limits %u %u %u", idle, wr, evict);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(fd, cmd, buf, sizeof(buf)), 0);
+	close(fd);
+}
+
+/* 1 if fd has hung up (the peer closed), waiting up to ms. */
+static int
+closed_within(int fd, int ms)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&pfd, 1, ms) == 1 && (pfd.revents & (POLLRDHUP |
+	    POLLHUP)) != 0;
+}
+
+START_TEST(test_idle_clients_time_out)
+{
+	char	buf[4096];
+	int	idle, blank, busy;
+
+	set_limits(1500, 10000, 60000);
+	ck_assert_int_ne(idle = ctl_client_connect(sockpath), -1);
+	ck_assert_int_ne(blank = ctl_client_connect(sockpath), -1);
+	ck_assert_int_ne(busy = ctl_client_connect(sockpath), -1);
+	/*
+	 * Until the silent client is closed: blank lines are no request,
+	 * a real request every 100 ms keeps a client in.
+	 */
+	while (!closed_within(idle, 100)) {
+		ck_assert_int_eq(write(blank, "\n", 1), 1);
+		ck_assert_int_eq(call(busy, "echo", buf, sizeof(buf)), 0);
+	}
+	read_to_eof(idle, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "error idle timeout\n");
+	read_to_eof(blank, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "error idle timeout\n");
+	ck_assert_int_eq(call(busy, "echo still", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "argc 2\narg1 still\nok\n");
+	ck_assert_uint_ge(ctlstat("timed_out"), 2);
+	close(idle);
+	close(blank);
+	close(busy);
+}
+END_TEST
+
+/*
+ * 15 silent clients and a monitor polling like bgpglue fill the table:
+ * each newcomer gets in by evicting the client idle longest, never the
+ * monitor, and never before that one has been idle for evict_ms.
+ */
+START_TEST(test_full_table_evicts_idle)
+{
+	int	fds[CTL_CLIENTS_MAX - 1], mon, fd, i, k, rc, evicted = 0;
+	char	buf[4096];
+
+	set_limits(60000, 10000, 1000);
+	ck_assert_int_ne(mon = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(call(mon, "status", buf, sizeof(buf)), 0);
+	for (i = 0; i < CTL_CLIENTS_MAX - 1; i++) {
+		ck_assert_int_ne(fds[i] = ctl_client_connect(sockpath), -1);
+		ck_assert_int_eq(call(fds[i], "echo", buf, sizeof(buf)), 0);
+	}
+	for (k = 0; k < 3; k++) {
+		/* Refused while nobody is idle long enough; then admitted. */
+		for (i = 0;; i++) {
+			ck_assert_msg(i < 200, "newcomer %d never admitted", k);
+			ck_assert_int_eq(call(mon, "status", buf, sizeof(buf)),
+			    0);
+			ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+			rc = call(fd, "echo new", buf, sizeof(buf));
+			if (rc == 0)
+				break;
+			ck_assert_int_eq(rc, 1);
+			ck_assert_str_eq(buf, "error too many clients\n");
+			close(fd);
+			closed_within(mon, 50);	/* a 50 ms pause */
+		}
+		ck_assert_str_eq(buf, "argc 2\narg1 new\nok\n");
+		/* The oldest silent client made room, with a reason. */
+		ck_assert_int_ne(fds[k], -1);
+		read_to_eof(fds[k], buf, sizeof(buf));
+		ck_assert_str_eq(buf,
+		    "error evicted (idle, control socket full)\n");
+		close(fds[k]);
+		fds[k] = fd;
+		evicted++;
+	}
+	/* The monitor is still in (asked on it: the table is full). */
+	ck_assert_uint_eq(ctlstat_on(mon, "evicted"), (unsigned long)evicted);
+	for (i = 0; i < CTL_CLIENTS_MAX - 1; i++)
+		close(fds[i]);
+	close(mon);
+}
+END_TEST
+
+/*
+ * A client asks for 10 MB and reads nothing: the server holds at most
+ * CTL_OUT_HIGH (plus a row) for it, drops it after write_ms without
+ * progress and frees everything.
+ */
+START_TEST(test_non_reader_dropped)
 {
 	char	buf[4096];
 	int	fd;
 
+	set_limits(60000, 500, 60000);
 	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
-	/* Three ~100 KB replies requested at once exceed CTL_OUT_MAX. */
+	ck_assert_int_eq(write(fd, "stream 100000\n", 14), 14);
+	while (ctlstat("clients") > 1) {
+		ck_assert_uint_le(ctlstat("out_bytes"), CTL_OUT_HIGH + 1024);
+		closed_within(fd, 50);
+	}
+	ck_assert_uint_eq(ctlstat("out_bytes"), 0);
+	ck_assert_uint_eq(ctlstat("streams"), 0);
+	ck_assert_uint_ge(ctlstat("timed_out"), 1);
+	/* What it did get was rows, the start of the stream. */
+	ck_assert_int_gt(read(fd, buf, 16), 0);
+	ck_assert_int_eq(memcmp(buf, "row000000 000000", 16), 0);
+	close(fd);
+	/* Three ~100 KB replies pipelined and not read: the same. */
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
 	ck_assert_int_eq(write(fd, "big\nbig\nbig\n", 12), 12);
-	read_to_eof(fd, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "error client does not read replies\n");
+	while (ctlstat("clients") > 1)
+		closed_within(fd, 50);
+	ck_assert_uint_eq(ctlstat("out_bytes"), 0);
 	close(fd);
 	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
 	ck_assert_int_eq(call(fd, "echo", buf, sizeof(buf)), 0);
 	close(fd);
+}
+END_TEST
+
+/*
+ * A streamed reply of 20,000 rows (2 MB) read slowly: every row once, in
+ * order, then "ok", then the request pipelined behind it; the server
+ * never holds more than CTL_OUT_HIGH (plus a row) for it.
+ */
+START_TEST(test_stream_complete_and_bounded)
+{
+	static char	reply[4 * 1024 * 1024];
+	char		want[128];
+	size_t		off = 0, next_check = 0;
+	unsigned long	i, max_out = 0, out;
+	ssize_t		n;
+	int		fd;
+	const char	*p;
+
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(write(fd, "stream 20000\necho after\n", 24), 24);
+	for (;;) {
+		ck_assert_uint_lt(off, sizeof(reply) - 1);
+		n = read(fd, reply + off, 4096);
+		ck_assert_int_gt(n, 0);
+		off += (size_t)n;
+		reply[off] = '\0';
+		if (off >= next_check) {
+			out = ctlstat("out_bytes");
+			max_out = out > max_out ? out : max_out;
+			next_check += 128 * 1024;
+		}
+		if (strstr(reply + (off > 8192 ? off - 8192 : 0),
+		    "arg1 after\n") != NULL)
+			break;
+	}
+	ck_assert_uint_le(max_out, CTL_OUT_HIGH + 1024);
+	p = reply;
+	for (i = 0; i < 20000; i++) {
+		snprintf(want, sizeof(want), "row%06lu %088lu\n", i, i);
+		ck_assert_msg(strncmp(p, want, strlen(want)) == 0,
+		    "row %lu: %.40s", i, p);
+		p += strlen(want);
+	}
+	ck_assert_msg(strncmp(p, "ok\nargc 2\narg1 after\n", 21) == 0,
+	    "after the rows: %.60s", p);
+	/* The echo's "ok" may still be on its way. */
+	ck_assert_int_eq(call(fd, "echo x", reply, sizeof(reply)), 0);
+	ck_assert_ptr_nonnull(strstr(reply, "argc 2\narg1 x\nok\n"));
+	close(fd);
+}
+END_TEST
+
+/* CPU time (user + system, clock ticks) the server has used so far. */
+static unsigned long
+server_cpu_ticks(void)
+{
+	char		path[64], buf[1024], *p;
+	unsigned long	ut, st;
+	FILE		*f;
+	int		i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)server_pid);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	/* Fields after "(comm)": state is 3rd, utime 14th, stime 15th. */
+	ck_assert_ptr_nonnull(p = strrchr(buf, ')'));
+	for (i = 0; i < 11; i++)
+		ck_assert_ptr_nonnull(p = strchr(p + 1, ' '));
+	ck_assert_int_eq(sscanf(p, " %lu %lu", &ut, &st), 2);
+	return ut + st;
+}
+
+/*
+ * Requests pipelined behind a stream the client does not read (more than
+ * a line's worth, so the socket's input sits above the read watermark)
+ * wait without costing the server CPU; once read, all come out in order.
+ */
+START_TEST(test_paused_client_costs_nothing)
+{
+	static char	reply[16 * 1024 * 1024];
+	char		req[2048];
+	unsigned long	cpu;
+	size_t		len = 0, off = 0;
+	ssize_t		n;
+	int		fd, i, waited;
+
+	len = (size_t)snprintf(req, sizeof(req), "stream 100000\n");
+	for (i = 0; i < 60; i++)
+		len += (size_t)snprintf(req + len, sizeof(req) - len,
+		    "echo p%02d\n", i);
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert_int_eq(write(fd, req, len), (ssize_t)len);
+	/* The socket is full, the stream waits for it to drain. */
+	while (ctlstat("out_bytes") <= CTL_OUT_HIGH / 2)
+		closed_within(fd, 10);
+	/* Paused: 80 looks 10 ms apart (>= 800 ms) cost almost nothing. */
+	cpu = server_cpu_ticks();
+	for (waited = 0; waited < 80; waited++) {
+		ck_assert_uint_ge(ctlstat("streams"), 1);
+		closed_within(fd, 10);
+	}
+	/* A spinning loop would burn all of it (10 ms ticks). */
+	ck_assert_uint_le(server_cpu_ticks() - cpu, 5);
+	for (;;) {
+		ck_assert_uint_lt(off, sizeof(reply) - 1);
+		n = read(fd, reply + off, sizeof(reply) - 1 - off);
+		ck_assert_int_gt(n, 0);
+		off += (size_t)n;
+		reply[off] = '\0';
+		if (off > 19 && strcmp(reply + off - 19,
+		    "argc 2\narg1 p59\nok\n") == 0)
+			break;
+	}
+	ck_assert_ptr_nonnull(strstr(reply, "row099999 "));
+	ck_assert_ptr_nonnull(strstr(reply, "\nok\nargc 2\narg1 p00\nok\n"));
+	close(fd);
+}
+END_TEST
+
+/*
+ * A full server refuses with a line and closes; a client that sends its
+ * command only after that close reads the line, not EPIPE (relayctl
+ * prints it instead of "Broken pipe").
+ */
+START_TEST(test_refused_client_reads_reason)
+{
+	int	fds[CTL_CLIENTS_MAX], fd, i;
+	char	buf[4096];
+
+	set_limits(60000, 10000, 600000);
+	for (i = 0; i < CTL_CLIENTS_MAX; i++) {
+		ck_assert_int_ne(fds[i] = ctl_client_connect(sockpath), -1);
+		ck_assert_int_eq(call(fds[i], "echo", buf, sizeof(buf)), 0);
+	}
+	ck_assert_int_ne(fd = ctl_client_connect(sockpath), -1);
+	ck_assert(closed_within(fd, 5000));
+	ck_assert_int_eq(call(fd, "status", buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "error too many clients\n");
+	close(fd);
+	for (i = 0; i < CTL_CLIENTS_MAX; i++)
+		close(fds[i]);
 }
 END_TEST
 
@@ -410,13 +775,20 @@ ctl_suite(void)
 	TCase	*tc = tcase_create("server");
 	TCase	*tc2 = tcase_create("standalone");
 
+	tcase_set_timeout(tc, 60);
+
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_status_and_stats);
 	tcase_add_test(tc, test_commands_and_errors);
 	tcase_add_test(tc, test_pipelined_and_blank_lines);
 	tcase_add_test(tc, test_oversized_line_disconnects);
 	tcase_add_test(tc, test_client_limit);
-	tcase_add_test(tc, test_unread_replies_disconnect);
+	tcase_add_test(tc, test_idle_clients_time_out);
+	tcase_add_test(tc, test_full_table_evicts_idle);
+	tcase_add_test(tc, test_non_reader_dropped);
+	tcase_add_test(tc, test_stream_complete_and_bounded);
+	tcase_add_test(tc, test_refused_client_reads_reason);
+	tcase_add_test(tc, test_paused_client_costs_nothing);
 	tcase_add_test(tc, test_client_errors);
 	tcase_add_test(tc, test_stale_socket_replaced);
 	suite_add_tcase(s, tc);

@@ -241,6 +241,9 @@ e2e_server(const char *path)
 	_exit(0);
 }
 
+/* 1: e2e_run captures stderr too (after stdout in the same pipe). */
+static int	e2e_stderr;
+
 /* Run relayctl with args; stdout into out, exit code returned. */
 static int
 e2e_run(char *const args[], char *out, size_t len)
@@ -259,6 +262,8 @@ e2e_run(char *const args[], char *out, size_t len)
 	ck_assert_int_eq(pipe(p), 0);
 	if ((pid = fork()) == 0) {
 		dup2(p[1], 1);
+		if (e2e_stderr)
+			dup2(p[1], 2);
 		close(p[0]);
 		execv(bin, args);
 		_exit(127);
@@ -312,6 +317,31 @@ START_TEST(test_end_to_end)
 		ck_assert_ptr_nonnull(strstr(out, "daemon    e2e\n"));
 		ck_assert_ptr_nonnull(strstr(out, "state     running\n"));
 		ck_assert_ptr_nonnull(strstr(out, "drops     7\n"));
+	}
+	{
+		/*
+		 * A full control socket (16 fresh clients: none idle long
+		 * enough to evict): relayctl prints the daemon's reason,
+		 * whether the refusal closed the connection before or after
+		 * it sent its command, never "Broken pipe".
+		 */
+		char *const a[] = { "relayctl", "-s", path, "status", NULL };
+		char	buf[256];
+		int	fds[CTL_CLIENTS_MAX], i;
+
+		for (i = 0; i < CTL_CLIENTS_MAX; i++) {
+			ck_assert_int_ne(fds[i] = ctl_client_connect(path), -1);
+			ck_assert_int_eq(ctl_client_call(fds[i], "stats", buf,
+			    sizeof(buf), 5000), 0);
+		}
+		e2e_stderr = 1;
+		for (i = 0; i < 20; i++) {
+			ck_assert_int_eq(e2e_run(a, out, sizeof(out)), 1);
+			ck_assert_str_eq(out, "relayctl: error too many clients\n");
+		}
+		e2e_stderr = 0;
+		for (i = 0; i < CTL_CLIENTS_MAX; i++)
+			close(fds[i]);
 	}
 	kill(srv, SIGTERM);
 	ck_assert_int_eq(waitpid(srv, &status, 0), srv);
