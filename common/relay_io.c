@@ -51,7 +51,8 @@ static void
 relay_io_status_packet(struct ctl_reply *rep, struct relay_io *io)
 {
 	if (io->ring->map == NULL) {
-		ctl_reply_printf(rep, "input tun");
+		ctl_reply_printf(rep, "input %s",
+		    io->input != NULL ? io->input : "tun");
 		return;
 	}
 	io->kernel_drops += pktring_kernel_drops(io->ring);

@@ -23,6 +23,7 @@ struct relay_io {
 	struct pktring		*ring;		/* Input packet's ring */
 	uint64_t		 kernel_drops;	/* ring drops, accumulated */
 	struct pktout		*po;		/* Output packet, else NULL */
+	const char		*input;		/* "input" line: NULL: tun */
 };
 
 void	relay_io_status(struct ctl_reply *, struct relay_io *);

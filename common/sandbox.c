@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <linux/bpf.h>
 #include <linux/sockios.h>
 
 #include <errno.h>
@@ -46,6 +47,7 @@ enum sandbox_rule {
 	RULE_OPEN_READ,		/* openat read-only */
 	RULE_OPEN_NEW,		/* openat O_CREAT|O_EXCL: a new file */
 	RULE_SELF_SIGNAL,	/* tgkill/kill to ourselves: abort(), raise() */
+	RULE_BPF_MAP_LOOKUP,	/* bpf(BPF_MAP_LOOKUP_ELEM): reading counters */
 };
 
 /* Every loop: libevent on epoll, memory, time, signals, logging. */
@@ -89,6 +91,18 @@ static const struct sandbox_call relay_calls[] = {
 	END
 };
 
+/*
+ * relay4to6 with Input xdp: the same, plus reading the program's per-CPU
+ * counters (bpf(BPF_MAP_LOOKUP_ELEM) on a map it already holds; no other
+ * bpf command: nothing can be loaded, attached or changed).
+ */
+static const struct sandbox_call relay_xdp_calls[] = {
+	{ SCMP_SYS(ioctl), RULE_IOCTL_NET },
+	ALLOW(io_uring_enter),
+	{ SCMP_SYS(bpf), RULE_BPF_MAP_LOOKUP },
+	END
+};
+
 /* teredod's StateFile, written on a clean stop: a new temporary file. */
 static const struct sandbox_call teredod_calls[] = {
 	{ SCMP_SYS(ioctl), RULE_IOCTL_NET },
@@ -117,6 +131,7 @@ static const struct {
 	const struct sandbox_call	*calls;
 } profiles[SANDBOX_NPROFILES] = {
 	[SANDBOX_RELAY4TO6] = { "relay4to6", relay_calls },
+	[SANDBOX_RELAY4TO6_XDP] = { "relay4to6-xdp", relay_xdp_calls },
 	[SANDBOX_RELAY6TO4] = { "relay6to4", relay_calls },
 	[SANDBOX_TEREDOD] = { "teredod", teredod_calls },
 	[SANDBOX_GLUE_HEALTH] = { "bgpglue-health", health_calls },
@@ -229,6 +244,10 @@ sandbox_add(scmp_filter_ctx ctx, const struct sandbox_call *c, pid_t self)
 	case RULE_SELF_SIGNAL:
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
 		    arg_is(0, (scmp_datum_t)self));
+		break;
+	case RULE_BPF_MAP_LOOKUP:
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 1,
+		    arg_is(0, BPF_MAP_LOOKUP_ELEM));
 		break;
 	}
 	return r;

@@ -20,6 +20,7 @@
 
 enum sandbox_profile {
 	SANDBOX_RELAY4TO6,
+	SANDBOX_RELAY4TO6_XDP,	/* Input xdp: reads the program's counters */
 	SANDBOX_RELAY6TO4,
 	SANDBOX_TEREDOD,
 	SANDBOX_GLUE_HEALTH,	/* bgpglue's health process */

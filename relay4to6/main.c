@@ -12,6 +12,9 @@
  * Output packet adds an AF_PACKET socket on OutputInterface and a netlink
  * socket (pktout.h), refreshed by another one-second timer.  Privileges
  * are dropped after the TUN and the sockets are open.
+ * Input xdp loads bpf/relay4to6.bpf.c onto InputInterface through a
+ * bpf_link (it goes when we go, kill -9 included); the TUN stays the
+ * slow path, and a 100 ms timer adds the program's counters to ours.
  */
 #include <sys/random.h>
 #include <arpa/inet.h>
@@ -22,6 +25,7 @@
 #include <string.h>
 
 #include <event2/event.h>
+#include <net/if.h>
 
 #include "clock.h"
 #include "daemon.h"
@@ -32,10 +36,13 @@
 #include "sandbox.h"
 #include "relay_io.h"
 #include "relay4to6/r46.h"
+#include "relay4to6/r46_xdp.h"
 #include "tun.h"
 #include "tunbatch.h"
 
 #define RELAY4TO6_CONF	"/etc/justforward/relay4to6.conf"
+
+static struct r46x		xdp;	/* Input xdp; xdp.obj NULL otherwise */
 
 static void
 r46_tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -45,6 +52,18 @@ r46_tick_cb(evutil_socket_t fd, short what, void *arg)
 	r46_tick(arg, clock_mono_ms());
 }
 
+/* Input xdp: the program's counts into ours, ten times a second. */
+static void
+r46_xdp_sync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct r46	*r = arg;
+
+	(void)fd;
+	(void)what;
+	if (r46x_sync(&xdp, &r->cnt) == -1)
+		log_warn("XDP counters");
+}
+
 static struct r46		eng;
 static struct tunbatch		tb;
 /* Input packet: the ring and the tunbatch it feeds (output: the TUN). */
@@ -52,7 +71,48 @@ static struct tunbatch		tbp;
 static struct pktring		ring;
 /* Output packet: one pktout for both tunbatches (the TUN: kernel path). */
 static struct pktout		po;
-static struct relay_io		io = { &tb, &tbp, &ring, 0, NULL };
+static struct relay_io		io = { &tb, &tbp, &ring, 0, NULL, NULL };
+
+/* Input xdp: where, and the program's own counts (xdp_ prefixed). */
+static void
+r46_xdp_status(struct ctl_reply *rep)
+{
+	uint64_t	v[R46X_NCOUNTERS];
+	size_t		i;
+	const char	*n;
+
+	ctl_reply_printf(rep, "xdp_interface %s", eng.conf.input_if);
+	if (r46x_counters(&xdp, v) == -1)
+		return;
+	for (i = 0; i < R46X_NCOUNTERS; i++) {
+		n = r46x_counter_names[i];
+		ctl_reply_printf(rep, "%s%s %llu",
+		    strncmp(n, "xdp_", 4) == 0 ? "" : "xdp_", n,
+		    (unsigned long long)v[i]);
+	}
+}
+
+/*
+ * Input xdp: load, program and attach (CAP_BPF, CAP_NET_ADMIN: before
+ * privdrop).  The TUN path stays as it is for what the program passes.
+ */
+static void
+r46_input_xdp_open(const struct r46_conf *c)
+{
+	char		err[256];
+	unsigned int	ifindex;
+
+	if ((ifindex = if_nametoindex(c->input_if)) == 0)
+		fatal("InputInterface %s", c->input_if);
+	if (r46x_open(&xdp, NULL, err, sizeof(err)) == -1)
+		fatalx("XDP program: %s", err);
+	if (r46x_configure(&xdp, &eng) == -1)
+		fatal("XDP program configuration");
+	if (r46x_attach(&xdp, (int)ifindex, err, sizeof(err)) == -1)
+		fatalx("XDP on %s: %s", c->input_if, err);
+	io.input = "xdp";
+	log_info("XDP fast path on %s", c->input_if);
+}
 
 static void
 r46_status(void *arg, struct ctl_reply *rep)
@@ -63,6 +123,8 @@ r46_status(void *arg, struct ctl_reply *rep)
 	ctl_reply_printf(rep, "frag_pending %zu", frag4_pending(r->frag));
 	ctl_reply_printf(rep, "frag_bytes %zu", frag4_held_bytes(r->frag));
 	relay_io_status(rep, &io);
+	if (xdp.obj != NULL)
+		r46_xdp_status(rep);
 }
 
 /*
@@ -102,7 +164,8 @@ main(int argc, char *argv[])
 	struct r46_conf		 cfg;
 	struct tun_dev		 tun;
 	struct event		*ev_tun, *ev_pkt = NULL, *ev_tick, *ev_po = NULL;
-	struct timeval		 sec = { 1, 0 };
+	struct event		*ev_xdp = NULL;
+	struct timeval		 sec = { 1, 0 }, tenth = { 0, 100000 };
 	uint8_t			 seed[IP4_IDGEN_SEED_LEN];
 	char			 abuf[INET_ADDRSTRLEN];
 
@@ -134,6 +197,8 @@ main(int argc, char *argv[])
 	}
 	if (cfg.input == R46_INPUT_PACKET)
 		r46_input_packet_open(&cfg, tun.fd);
+	if (cfg.input == R46_INPUT_XDP)
+		r46_input_xdp_open(&cfg);
 	if (daemon_ctl_open(&d, cfg.ctlsock, &eng.cnt, r46_status, &eng, NULL,
 	    NULL) == -1)
 		fatalx("control socket %s", cfg.ctlsock);
@@ -156,11 +221,17 @@ main(int argc, char *argv[])
 	    relay_io_pktout_tick, &po)) == NULL ||
 	    event_add(ev_po, &sec) == -1))
 		fatalx("event setup");
-	if (sandbox_enter(SANDBOX_RELAY4TO6) == -1)
+	if (xdp.obj != NULL && ((ev_xdp = event_new(d.base, -1, EV_PERSIST,
+	    r46_xdp_sync_cb, &eng)) == NULL || event_add(ev_xdp, &tenth) == -1))
+		fatalx("event setup");
+	if (sandbox_enter(xdp.obj != NULL ? SANDBOX_RELAY4TO6_XDP :
+	    SANDBOX_RELAY4TO6) == -1)
 		fatalx("sandbox");
 	daemon_ready(&d);
 	daemon_run(&d);
 
+	if (ev_xdp != NULL)
+		event_free(ev_xdp);
 	event_free(ev_tick);
 	event_free(ev_tun);
 	if (ev_pkt != NULL) {
@@ -173,6 +244,7 @@ main(int argc, char *argv[])
 		event_free(ev_po);
 		pktout_close(&po);
 	}
+	r46x_close(&xdp);
 	tun_close(&tun);
 	r46_free(&eng);
 	daemon_fini(&d);

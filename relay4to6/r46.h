@@ -94,10 +94,14 @@ enum r46_output {
 	R46_OUTPUT_PACKET	/* pktout.h on output_if */
 };
 
-/* Where packets come from: the TUN, or a pktring on input_if. */
+/*
+ * Where packets come from: the TUN, a pktring on input_if, or the XDP
+ * program on input_if (bpf/relay4to6.bpf.c) with the TUN as slow path.
+ */
 enum r46_input {
 	R46_INPUT_TUN,
-	R46_INPUT_PACKET
+	R46_INPUT_PACKET,
+	R46_INPUT_XDP
 };
 
 extern const struct conf_key r46_conf_keys[];

@@ -27,7 +27,7 @@
 /* Same order as enum r46_output. */
 static const char *const r46_outputs[] = { "tun", "raw", "packet", NULL };
 /* Same order as enum r46_input. */
-static const char *const r46_inputs[] = { "tun", "packet", NULL };
+static const char *const r46_inputs[] = { "tun", "packet", "xdp", NULL };
 
 const struct conf_key r46_conf_keys[] = {
 	K("InterfaceName", CONF_STR, ifname, "relay4to6", 0, 0, CONF_IFNAME_MAX,
@@ -55,9 +55,10 @@ const struct conf_key r46_conf_keys[] = {
 	    "tun: write packets back into the TUN; raw: send them on raw "
 	    "sockets; packet: hand them to OutputInterface's driver"),
 	E("Input", input, "tun", r46_inputs,
-	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface"),
+	    "tun: read packets from the TUN; packet: from a packet ring on InputInterface; "
+	    "xdp: an XDP program on InputInterface relays the common case, the TUN the rest"),
 	K("InputInterface", CONF_STR, input_if, "", 0, 0, CONF_IFNAME_MAX,
-	    "ingress interface of Input packet (needs an ingress drop rule)"),
+	    "ingress interface of Input packet (needs an ingress drop rule) or Input xdp"),
 	K("OutputInterface", CONF_STR, output_if, "", 0, 0, CONF_IFNAME_MAX,
 	    "egress interface of Output packet"),
 	K("OutputGateway4", CONF_IPV4, output_gw4, "0.0.0.0", 0, 0, 0,
@@ -109,9 +110,12 @@ r46_conf_check(const char *file, void *cfg, char *err, size_t errlen)
 	if (c->input == R46_INPUT_PACKET && c->input_if[0] == '\0')
 		return r46_conf_fail(file, "Input", err, errlen,
 		    "packet needs InputInterface");
-	if (c->input_if[0] != '\0' && c->input != R46_INPUT_PACKET)
+	if (c->input == R46_INPUT_XDP && c->input_if[0] == '\0')
+		return r46_conf_fail(file, "Input", err, errlen,
+		    "xdp needs InputInterface");
+	if (c->input_if[0] != '\0' && c->input == R46_INPUT_TUN)
 		return r46_conf_fail(file, "InputInterface", err, errlen,
-		    "only with Input packet");
+		    "only with Input packet or xdp");
 	if (strlen(c->input_if) >= IFNAMSIZ)
 		return r46_conf_fail(file, "InputInterface", err, errlen,
 		    "interface name too long");

@@ -42,7 +42,7 @@ static struct tunbatch		tbp;
 static struct pktring		ring;
 /* Output packet: one pktout for both tunbatches (the TUN: kernel path). */
 static struct pktout		po;
-static struct relay_io		io = { &tb, &tbp, &ring, 0, NULL };
+static struct relay_io		io = { &tb, &tbp, &ring, 0, NULL, NULL };
 
 static void
 r64_status(void *arg, struct ctl_reply *rep)

@@ -6,6 +6,7 @@
 # a public server.
 set -eu
 PKGS="build-essential clang clang-tools libclang-rt-dev pkg-config libevent-dev check libsubunit-dev libseccomp-dev
+libbpf-dev linux-libc-dev
 iproute2 nftables iputils-ping procps psmisc python3 python3-scapy
 tcpdump iperf3 frr miredo miredo-server mandoc systemd"
 

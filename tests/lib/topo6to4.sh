@@ -52,6 +52,10 @@ TOPO_SITE_PID=""
 #   eth6, and an nft netdev ingress rule there drops the kernel's own
 #   copy (topo6to4_input_drop); v6's veths compute their transport
 #   checksums themselves (topo6to4_no_txcsum).
+#   xdp: relay4to6 only (relay6to4 stays on tun): an XDP program on r46's
+#   eth4 relays the common case, the TUN the rest; v6's eth46 runs an
+#   XDP_PASS program, without which that veth drops what is redirected
+#   into r46's eth6 (docs/6to4.md, "Input: xdp").
 TOPO_PIN_R46=${TOPO_PIN_R46:-}
 TOPO_PIN_R64=${TOPO_PIN_R64:-}
 
@@ -136,6 +140,7 @@ EOF
 	[ -z "${TOPO_OUTPUT:-}" ] || echo "Output $TOPO_OUTPUT"
 	[ "${TOPO_OUTPUT:-}" != packet ] || echo "OutputInterface eth6"
 	[ "${TOPO_INPUT:-}" != packet ] || printf 'Input packet\nInputInterface eth4\n'
+	[ "${TOPO_INPUT:-}" != xdp ] || printf 'Input xdp\nInputInterface eth4\n'
 }
 
 # topo6to4_input_drop ns ifname match...: the ingress drop rule of Input
@@ -226,6 +231,10 @@ topo6to4_up() {
 	if [ "${TOPO_INPUT:-}" = packet ]; then
 		topo6to4_no_txcsum v6 eth64 && topo6to4_no_txcsum v6 eth46 ||
 		    return 1
+	fi
+	if [ "${TOPO_INPUT:-}" = xdp ]; then
+		ns_exec v6 ip link set dev eth46 xdpdrv \
+		    obj "$BUILD/bpf/xdp_pass.bpf.o" sec xdp || return 1
 	fi
 	topo6to4_start_r46 || return 1
 	topo6to4_start_r64 || return 1

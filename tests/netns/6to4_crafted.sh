@@ -16,7 +16,8 @@
 #
 # Each case runs under several I/O modes of the relays, OUTPUT:INPUT
 # (CRAFTED_MODES picks; default "tun:tun raw:tun tun:packet
-# packet:packet", about 25 s each; raw:packet and packet:tun also work):
+# packet:packet tun:xdp", about 25 s each; raw:packet and packet:tun also
+# work):
 # the same relays are restarted with each mode in the same namespaces.
 # Input packet: the relays read from packet rings on eth4 and eth6 and
 # nft netdev ingress rules there drop the kernel's copy of the relays'
@@ -25,6 +26,10 @@
 # limit on the far links is the sent one minus 1 (2 leaves with 1, 1 gets
 # Time Exceeded), the outer TTL the configured 64, whichever way a
 # packet left the host (crafted6to4.py checks each case and a burst).
+# Input xdp (relay4to6 only; relay6to4 stays on Input tun): the XDP
+# program on eth4 relays what it can, the TUN the rest, with the same
+# counters and bytes; v6's eth46 runs an XDP_PASS program, without which
+# a veth drops what is redirected into it (docs/6to4.md, "Input: xdp").
 # With raw output nothing but the fallbacks is written into the TUNs.  Output packet: relay4to6 sends on
 # eth6 to the IPv6 default route's gateway (2001:db8:46::2, a route added
 # only once the relay runs unprivileged, so that its refresh must find
@@ -38,7 +43,8 @@ set -u
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/topo6to4.sh"	# topo6to4_ctl
 
-[ -x "$BUILD/relay4to6" ] && [ -x "$BUILD/relay6to4" ] ||
+[ -x "$BUILD/relay4to6" ] && [ -x "$BUILD/relay6to4" ] &&
+    [ -f "$BUILD/bpf/xdp_pass.bpf.o" ] ||
 	fail "build relay4to6 and relay6to4 first ($BUILD)"
 
 ns_new gen; ns_new rly; ns_new v6
@@ -73,6 +79,11 @@ echo "--- Output $1, Input $input"
 if [ "$input" = packet ]; then
 	in46=$(printf 'Input packet\nInputInterface eth4')
 	in64=$(printf 'Input packet\nInputInterface eth6')
+fi
+if [ "$input" = xdp ]; then
+	in46=$(printf 'Input xdp\nInputInterface eth4')
+	ns_exec v6 ip link set dev eth46 xdpdrv obj "$BUILD/bpf/xdp_pass.bpf.o" \
+	    sec xdp || fail "XDP_PASS program on v6's eth46"
 fi
 if [ "$1" = packet ]; then
 	out46="OutputInterface eth6"
@@ -216,6 +227,15 @@ if [ "$input" = packet ]; then
 	done
 	ns_exec rly nft delete table netdev jfinput
 fi
+if [ "$input" = xdp ]; then
+	st=$(topo6to4_ctl "$T/r46.sock" status) || fail "r46 status"
+	assert_eq "r46 input" xdp "$(echo "$st" | awk '$1 == "input" { print $2 }')"
+	[ "$(echo "$st" | awk '$1 == "xdp_forwarded" { print $2 }')" -gt 0 ] ||
+		fail "r46: the XDP program forwarded nothing"
+	[ "$(echo "$st" | awk '$1 == "xdp_slow_hop_limit" { print $2 }')" -gt 0 ] ||
+		fail "r46: the XDP program passed no hop limit 1 to the daemon"
+	ns_exec v6 ip link set dev eth46 xdpdrv off
+fi
 [ "$1" != packet ] || ns_exec rly ip -6 route del default via 2001:db8:46::2
 kill "$R46_PID" "$R64_PID"
 wait "$R46_PID" "$R64_PID" 2>/dev/null
@@ -238,7 +258,7 @@ for r in relay4to6 relay6to4; do
 	pass "$r refuses a missing OutputInterface at start"
 done
 
-for mode in ${CRAFTED_MODES:-tun:tun raw:tun tun:packet packet:packet}; do
+for mode in ${CRAFTED_MODES:-tun:tun raw:tun tun:packet packet:packet tun:xdp}; do
 	run_mode "${mode%%:*}" "${mode#*:}"
 done
 echo "6to4_crafted: all checks passed"

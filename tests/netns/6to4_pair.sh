@@ -24,9 +24,13 @@
 # permanent entries): the next hops must become usable, most packets go
 # by the driver, the rest (first packets, one kick per family and second)
 # by the TUN, and the kicks keep the neighbour entries in a usable state.
+# Last, relay4to6 with Input xdp (relay6to4 on tun): its XDP program
+# forwards the site's packets itself (xdp_forwarded, nothing queued to
+# the TUN once the next hop is known), and relayctl stats adds them to
+# "forwarded".
 set -u
 if [ -z "${TOPO_OUTPUT:-}" ]; then
-	for mode in ${PAIR_MODES:-tun:tun raw:tun tun:packet raw:packet packet:tun packet:packet}; do
+	for mode in ${PAIR_MODES:-tun:tun raw:tun tun:packet raw:packet packet:tun packet:packet tun:xdp}; do
 		echo "--- Input ${mode#*:}, Output ${mode%%:*}"
 		TOPO_INPUT=${mode#*:} TOPO_OUTPUT=${mode%%:*} bash "$0" "$@" ||
 		    exit 1
@@ -68,12 +72,15 @@ tun_tx() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
 tun_drops() { ns_exec "$1" cat "/sys/class/net/$2/statistics/tx_dropped"; }
 # pkt_rx sock: packets a relay took from its packet ring (0 with Input tun).
 pkt_rx() { topo6to4_ctl "$1" status | awk '$1 == "pkt_rx" { v = $2 } END { print v + 0 }'; }
+# xdp_fwd sock: packets relay4to6's XDP program forwarded (0 without it).
+xdp_fwd() { topo6to4_ctl "$1" status | awk '$1 == "xdp_forwarded" { v = $2 } END { print v + 0 }'; }
 
 # Wait until the path works once, then take the counters as baseline.
 wait_until 10 ns_exec site ping -6 -c 1 -W 1 $TOPO_V6 ||
     fail "site cannot reach $TOPO_V6 through the relays"
 tx46=$(tun_tx r46 $TOPO_R46_TUN) tx64=$(tun_tx r64 $TOPO_R64_TUN)
 pk46=$(pkt_rx "$TOPO_R46_CTL") pk64=$(pkt_rx "$TOPO_R64_CTL")
+xdp46=$(xdp_fwd "$TOPO_R46_CTL")
 counters "$TOPO_R46_CTL" >"$T/r46.before"
 counters "$TOPO_R64_CTL" >"$T/r64.before"
 
@@ -99,6 +106,15 @@ tcp_transfer() {
 tcp_transfer site v6 $TOPO_V6 5001
 tcp_transfer v6 site $TOPO_SITE6 5002
 
+xdp46=$(( $(xdp_fwd "$TOPO_R46_CTL") - xdp46 ))
+if [ "$TOPO_INPUT" = xdp ]; then
+	# relay4to6 adds the program's counts to its own every 100 ms.
+	f0=$(awk '$1 == "forwarded" { print $2 }' "$T/r46.before")
+	want=$(( xdp46 + $(tun_tx r46 $TOPO_R46_TUN) - tx46 ))
+	wait_until 5 sh -c "[ \$($BUILD/relayctl -r -s $TOPO_R46_CTL stats |
+	    awk '\$1 == \"forwarded\" { print \$2 }') -ge $((f0 + want)) ]" ||
+	    fail "r46 forwarded did not take in the XDP program's $xdp46"
+fi
 counters "$TOPO_R46_CTL" >"$T/r46.after"
 counters "$TOPO_R64_CTL" >"$T/r64.after"
 
@@ -121,6 +137,15 @@ if [ "$TOPO_INPUT" = packet ]; then
 		    $1 == "pkt_csum_partial" { b = $2 } $1 == "pkt_bad_frame" { c = $2 }
 		    $1 == "pkt_kernel_drops" { d = $2 } END { print a, b, c, d }')"
 	done
+elif [ "$TOPO_INPUT" = xdp ]; then
+	assert_eq "r46 input" xdp "$(topo6to4_ctl "$TOPO_R46_CTL" status |
+	    awk '$1 == "input" { print $2 }')"
+	# Every data segment of the site's transfer went by the program.
+	[ "$xdp46" -ge "$MIN_SEGS" ] ||
+	    fail "r46: the XDP program forwarded only $xdp46 packets"
+	pass "r46: $xdp46 packets forwarded by XDP, $sent46 through the TUN"
+	sent46=$((sent46 + xdp46))
+	assert_eq "r64 packets from a ring (Input tun)" 0 "$ring64"
 else
 	assert_eq "r46 packets from a ring (Input tun)" 0 "$ring46"
 	assert_eq "r64 packets from a ring (Input tun)" 0 "$ring64"
@@ -175,6 +200,8 @@ for n in "r46:$TOPO_R46_TUN:$TOPO_R46_CTL" "r64:$TOPO_R64_TUN:$TOPO_R64_CTL"; do
 		[ "$sent" -ge $((MIN_SEGS / 2)) ] && [ "$sent" -gt "$kp" ] ||
 		    fail "$r: only $sent packets by the driver ($kp kernel path)"
 		pass "$r: $sent packets by the driver, $kp by the kernel path ($(val output_kicks) kicks)"
+	elif [ "$TOPO_INPUT" = xdp ] && [ $r = r46 ]; then
+		pass "$r wrote $wr packets into its TUN (slow path), $xdp46 by XDP"
 	else
 		[ "$wr" -ge $((2 * PINGS + MIN_SEGS)) ] ||
 		    fail "$r wrote only $wr packets into its TUN"

@@ -697,7 +697,9 @@ def main():
         ap.add_argument("--" + a, required=True)
     ap.add_argument("--output", choices=("tun", "raw", "packet"),
                     default="tun")
-    ap.add_argument("--input", choices=("tun", "packet"), default="tun")
+    # xdp: relay4to6's Input xdp (relay6to4 stays on Input tun).
+    ap.add_argument("--input", choices=("tun", "packet", "xdp"),
+                    default="tun")
     o = ap.parse_args()
     global OUTPUT, INPUT
     OUTPUT = o.output
