@@ -112,10 +112,13 @@ static const struct sandbox_call teredod_calls[] = {
 	END
 };
 
-/* The health process reads the DrainFile (read-only opens) and, on its
- * way out, reaps the announcer. */
+/* The health process reads the DrainFile (read-only opens), looks up an
+ * injected probe's interface by name each time (index and MAC: the
+ * interface may have been replaced) and, on its way out, reaps the
+ * announcer. */
 static const struct sandbox_call health_calls[] = {
 	{ SCMP_SYS(openat), RULE_OPEN_READ },
+	{ SCMP_SYS(ioctl), RULE_IOCTL_NET },
 	ALLOW(wait4),
 	END
 };
