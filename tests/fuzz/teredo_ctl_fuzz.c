@@ -55,18 +55,24 @@ fz_relay(void)
 	return r;
 }
 
-/* Independent: is this "peers" argument list valid, and its N. */
+/*
+ * Independent: is this "peers" argument list valid, and its N; *words
+ * gets the number of words (the server refuses more than CTL_ARGS_MAX
+ * before any command sees them).
+ */
 static int
-ref_rows(const char *line, unsigned long long *n)
+ref_rows(const char *line, unsigned long long *n, int *words)
 {
 	char	copy[CTL_LINE_MAX + 1], *w[4], *save, *tok, *end;
 	int	argc = 0;
 	size_t	i;
 
 	snprintf(copy, sizeof(copy), "%s", line);
-	for (tok = strtok_r(copy, " \t", &save); tok != NULL && argc < 4;
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t", &save))
-		w[argc++] = tok;
+		if (argc++ < 4)
+			w[argc - 1] = tok;
+	*words = argc;
 	*n = 1000;
 	if (argc == 1)
 		return 1;
@@ -89,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char				 path[64], line[CTL_LINE_MAX + 2], *o;
 	unsigned long long		 n;
 	size_t				 len, rows;
-	int				 ok;
+	int				 ok, words;
 
 	if (srv == NULL) {
 		snprintf(path, sizeof(path), "/tmp/teredo_ctl_fuzz.%ld.sock",
@@ -118,9 +124,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strncmp(line, "peers", 5) != 0 || (line[5] != '\0' &&
 	    line[5] != ' ' && line[5] != '\t'))
 		return 0;
-	ok = ref_rows(line, &n);
+	ok = ref_rows(line, &n, &words);
 	if (!ok) {
-		CHECK(strncmp(out, "error usage: peers", 18) == 0);
+		CHECK(strncmp(out, words > CTL_ARGS_MAX ?
+		    "error too many arguments" : "error usage: peers",
+		    words > CTL_ARGS_MAX ? 24 : 18) == 0);
 		return 0;
 	}
 	for (rows = 0, o = out; (o = strstr(o, "peer=")) != NULL; o++)
